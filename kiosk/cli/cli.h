@@ -1,0 +1,23 @@
+/*
+ * cli.h — the subcommands of `bilet`. Each takes argv from its own name on (argv[0] is
+ * the subcommand), prints --help, and returns the process exit status of DESIGN.md:
+ * 0 success, 1 a problem found or met, 2 bad input or usage (one clear line on stderr).
+ */
+#ifndef BILET_CLI_H
+#define BILET_CLI_H
+
+#include "status.h"
+
+int cli_init(int argc, char **argv);
+int cli_pin_hash(int argc, char **argv);
+int cli_check(int argc, char **argv);
+int cli_results(int argc, char **argv);
+int cli_verify(int argc, char **argv);
+
+/* Prints "bilet CMD: message" on stderr and returns the exit status for st. */
+int cli_report(const char *cmd, bilet_status st, const bilet_err *err);
+
+/* Prints a usage error (exit 2) naming the command. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

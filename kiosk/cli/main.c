@@ -1,0 +1,70 @@
+/*
+ * main.c — `bilet`, the command line of the kiosk and the staff workstation: dispatches to
+ * one subcommand per file (cli_*.c).
+ */
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} cli_command;
+
+static const cli_command commands[] = {
+    { "init", cli_init, "create the kiosk keypair and database in a data folder" },
+    { "pin-hash", cli_pin_hash, "hash an invigilator PIN read from stdin (Argon2id)" },
+    { "check", cli_check, "check an exam directory and print its summary" },
+    { "results", cli_results, "list the attempts recorded in a data folder" },
+    { "verify", cli_verify, "verify the signed record chain of a data folder" },
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: bilet COMMAND [OPTIONS]   (bilet COMMAND --help for its options)\n\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+int cli_report(const char *cmd, bilet_status st, const bilet_err *err)
+{
+    if (st == BILET_OK)
+        return 0;
+    fprintf(stderr, "bilet %s: %s\n", cmd, err && err->msg[0] ? err->msg : bilet_status_name(st));
+    return bilet_status_exit_code(st);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "bilet %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see bilet %s --help)\n", cmd);
+    va_end(ap);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "C.UTF-8");
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "bilet: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
