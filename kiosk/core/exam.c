@@ -104,79 +104,97 @@ static const char *cite(const char *clause, char *buf, size_t cap)
     return buf;
 }
 
+/* "exam.ini:12" when the key's line is known, "exam.ini" otherwise. */
+static const char *at(int line, char *buf, size_t cap)
+{
+    if (line > 0)
+        snprintf(buf, cap, "exam.ini:%d", line);
+    else
+        snprintf(buf, cap, "exam.ini");
+    return buf;
+}
+
 static bilet_status check_attempt(const exam *e, bilet_err *err)
 {
+    char l[32];
     const exam_info *in = &e->info;
     const exam_policy *p = &e->policy;
     char c[EXAM_SHORT_MAX + 4];
     if (in->attempt < 1)
-        return bilet_fail(err, BILET_ERULE, "exam.ini: attempt = %d: attempts count from 1",
-                          in->attempt);
+        return bilet_fail(err, BILET_ERULE, "%s: attempt = %d: attempts count from 1",
+                          at(in->line.attempt, l, sizeof l), in->attempt);
     if (in->attempt > 1 + p->max_retakes)
         return bilet_fail(err, BILET_ERULE,
-                          "exam.ini: attempt = %d is beyond the %s profile's first attempt and %d "
+                          "%s: attempt = %d is beyond the %s profile's first attempt and %d "
                           "retake%s%s",
-                          in->attempt, p->name, p->max_retakes, p->max_retakes == 1 ? "" : "s",
-                          cite(p->clause_retakes, c, sizeof c));
+                          at(in->line.attempt, l, sizeof l), in->attempt, p->name, p->max_retakes,
+                          p->max_retakes == 1 ? "" : "s", cite(p->clause_retakes, c, sizeof c));
     if (in->attempt == p->commission_attempt && (int)in->commission.n < p->commission_min)
-        return bilet_fail(err, BILET_ERULE,
-                          "exam.ini: attempt = %d is sat before a commission: commission lists "
-                          "%zu name%s, the %s profile needs at least %d, chair first%s",
-                          in->attempt, in->commission.n, in->commission.n == 1 ? "" : "s", p->name,
-                          p->commission_min, cite(p->clause_retakes, c, sizeof c));
+        return bilet_fail(
+            err, BILET_ERULE,
+            "%s: attempt = %d is sat before a commission: commission lists "
+            "%zu name%s, the %s profile needs at least %d, chair first%s",
+            at(in->line.commission ? in->line.commission : in->line.attempt, l, sizeof l),
+            in->attempt, in->commission.n, in->commission.n == 1 ? "" : "s", p->name,
+            p->commission_min, cite(p->clause_retakes, c, sizeof c));
     return BILET_OK;
 }
 
 static bilet_status check_durations(const exam *e, bilet_err *err)
 {
+    char l[32];
     const exam_info *in = &e->info;
     const exam_policy *p = &e->policy;
     char c[EXAM_SHORT_MAX + 4];
     if (in->mode == EXAM_MODE_ORAL) {
         if (in->prep_minutes < p->oral_prep_min || in->prep_minutes > p->oral_prep_max)
             return bilet_fail(err, BILET_ERULE,
-                              "exam.ini: prep_minutes = %d is outside the %s profile's oral "
+                              "%s: prep_minutes = %d is outside the %s profile's oral "
                               "preparation of %d–%d min%s",
-                              in->prep_minutes, p->name, p->oral_prep_min, p->oral_prep_max,
+                              at(in->line.prep_minutes, l, sizeof l), in->prep_minutes, p->name,
+                              p->oral_prep_min, p->oral_prep_max,
                               cite(p->clause_oral_prep, c, sizeof c));
         if (in->answer_minutes <= 0)
             return bilet_fail(err, BILET_ERULE,
-                              "exam.ini: answer_minutes = %d: an oral answer needs at least a "
+                              "%s: answer_minutes = %d: an oral answer needs at least a "
                               "minute (at most %d min under the %s profile)",
-                              in->answer_minutes, p->oral_answer_max, p->name);
+                              at(in->line.answer_minutes, l, sizeof l), in->answer_minutes,
+                              p->oral_answer_max, p->name);
         if (in->answer_minutes > p->oral_answer_max)
             return bilet_fail(err, BILET_ERULE,
-                              "exam.ini: answer_minutes = %d is over the %s profile's oral "
+                              "%s: answer_minutes = %d is over the %s profile's oral "
                               "answer of at most %d min%s",
-                              in->answer_minutes, p->name, p->oral_answer_max,
-                              cite(p->clause_oral_answer, c, sizeof c));
+                              at(in->line.answer_minutes, l, sizeof l), in->answer_minutes, p->name,
+                              p->oral_answer_max, cite(p->clause_oral_answer, c, sizeof c));
         return BILET_OK;
     }
     if (in->prep_minutes != 0)
         return bilet_fail(err, BILET_ERULE,
-                          "exam.ini: prep_minutes = %d: a written exam has no preparation "
+                          "%s: prep_minutes = %d: a written exam has no preparation "
                           "period (its time runs from the session's opening); set "
                           "prep_minutes = 0",
-                          in->prep_minutes);
+                          at(in->line.prep_minutes, l, sizeof l), in->prep_minutes);
     if (in->answer_minutes <= 0)
         return bilet_fail(err, BILET_ERULE,
-                          "exam.ini: answer_minutes = %d: a written exam needs time to write "
+                          "%s: answer_minutes = %d: a written exam needs time to write "
                           "(1–%d min under the %s profile)",
-                          in->answer_minutes, p->written_max, p->name);
+                          at(in->line.answer_minutes, l, sizeof l), in->answer_minutes,
+                          p->written_max, p->name);
     if (in->answer_minutes > p->written_max)
         return bilet_fail(err, BILET_ERULE,
-                          "exam.ini: answer_minutes = %d is over the %s profile's written exam "
+                          "%s: answer_minutes = %d is over the %s profile's written exam "
                           "of at most %d min%s",
-                          in->answer_minutes, p->name, p->written_max,
-                          cite(p->clause_written, c, sizeof c));
+                          at(in->line.answer_minutes, l, sizeof l), in->answer_minutes, p->name,
+                          p->written_max, cite(p->clause_written, c, sizeof c));
     return BILET_OK;
 }
 
 static bilet_status check_roster(const exam *e, bilet_err *err)
 {
+    char l[32];
     if (e->info.subgroups < 1)
-        return bilet_fail(err, BILET_ERULE, "exam.ini: subgroups = %d: there is at least one",
-                          e->info.subgroups);
+        return bilet_fail(err, BILET_ERULE, "%s: subgroups = %d: there is at least one",
+                          at(e->info.line.subgroups, l, sizeof l), e->info.subgroups);
     if (!e->students)
         return BILET_OK;
     for (size_t i = 0; i < e->n_students; i++) {
@@ -219,30 +237,25 @@ static bilet_status check_tickets(const exam *e, bilet_err *err)
 
 bilet_status exam_check_policy(const exam *e, bilet_err *err)
 {
+    char l[32];
     if (!e)
         return bilet_fail(err, BILET_EINVAL, "no exam to check");
     const exam_info *in = &e->info;
     const exam_policy *p = &e->policy;
-    char c[EXAM_SHORT_MAX + 4];
     if (strcmp(in->policy, p->name) != 0)
-        return bilet_fail(err, BILET_ERULE, "exam.ini: policy = %s, but the profile loaded is %s",
-                          in->policy, p->name);
+        return bilet_fail(err, BILET_ERULE, "%s: policy = %s, but the profile loaded is %s",
+                          at(in->line.policy, l, sizeof l), in->policy, p->name);
     bilet_status st = check_attempt(e, err);
     if (st != BILET_OK)
         return st;
     st = check_durations(e, err);
     if (st != BILET_OK)
         return st;
-    if (in->second_ticket && !p->second_ticket_penalty)
-        return bilet_fail(err, BILET_ERULE,
-                          "exam.ini: second_ticket = yes, but the %s profile has no second "
-                          "ticket (its second_ticket_penalty = no)%s",
-                          p->name, cite(p->clause_second_ticket, c, sizeof c));
     if (in->form == EXAM_FORM_COMPLEX && in->disciplines.n < 2)
         return bilet_fail(err, BILET_ERULE,
-                          "exam.ini: form = complex needs at least 2 disciplines (disciplines "
+                          "%s: form = complex needs at least 2 disciplines (disciplines "
                           "lists %zu)",
-                          in->disciplines.n);
+                          at(in->line.form, l, sizeof l), in->disciplines.n);
     st = check_roster(e, err);
     if (st != BILET_OK)
         return st;

@@ -128,6 +128,10 @@ typedef struct exam_info {
     char institution[EXAM_TEXT_MAX];
     exam_list commission;  /* chair first */
     exam_list disciplines; /* complex exams */
+    /* Where exam.ini set the keys the policy check names (0: not from a file). */
+    struct {
+        int form, prep_minutes, answer_minutes, subgroups, policy, attempt, commission;
+    } line;
 } exam_info;
 
 typedef struct exam {

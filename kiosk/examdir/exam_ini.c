@@ -339,6 +339,13 @@ bilet_status examdir_exam_ini_load(const char *path, exam_info *out, bool *secon
         }
     }
     *second_ticket_given = c.seen[K_SECOND_TICKET] != 0;
+    out->line.form = c.seen[K_FORM];
+    out->line.prep_minutes = c.seen[K_PREP_MINUTES];
+    out->line.answer_minutes = c.seen[K_ANSWER_MINUTES];
+    out->line.subgroups = c.seen[K_SUBGROUPS];
+    out->line.policy = c.seen[K_POLICY];
+    out->line.attempt = c.seen[K_ATTEMPT];
+    out->line.commission = c.seen[K_COMMISSION];
     return BILET_OK;
 out_zero:
     memset(out, 0, sizeof *out);

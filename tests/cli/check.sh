@@ -45,7 +45,7 @@ cases=(
   "exam.ini|exam/long-line.ini|exam.ini:11: line is 433 bytes long; bilet reads lines of at most 198 bytes"
   "exam.ini|exam/unknown-key.ini|exam.ini:19: unknown key colour"
   "exam.ini|exam/bad-date.ini|exam.ini:8: field date: \"2026-02-30\""
-  "exam.ini|exam/oral-short-prep.ini|exam.ini: prep_minutes = 20 is outside the university profile's oral preparation of 45–60 min"
+  "exam.ini|exam/oral-short-prep.ini|exam.ini:12: prep_minutes = 20 is outside the university profile's oral preparation of 45–60 min"
 )
 n=0
 for c in "${cases[@]}"; do
