@@ -13,6 +13,7 @@ int cli_pin_hash(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_results(int argc, char **argv);
 int cli_verify(int argc, char **argv);
+int cli_sync(int argc, char **argv);
 
 /* Prints "bilet CMD: message" on stderr and returns the exit status for st. */
 int cli_report(const char *cmd, bilet_status st, const bilet_err *err);

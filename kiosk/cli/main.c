@@ -21,6 +21,7 @@ static const cli_command commands[] = {
     { "check", cli_check, "check an exam directory and print its summary" },
     { "results", cli_results, "list the attempts recorded in a data folder" },
     { "verify", cli_verify, "verify the signed record chain of a data folder" },
+    { "sync", cli_sync, "push the outbox to the central store, or export a USB bundle" },
 };
 
 static void usage(FILE *out)
