@@ -516,8 +516,8 @@ size_t editor_words(const editor *ed)
 
 bilet_status editor_insert(editor *ed, const char *utf8, size_t len, bilet_err *err)
 {
-    const char *text;
-    size_t n, a, b;
+    const char *text = NULL;
+    size_t n = 0, a, b;
     bilet_status st = clean_input(ed, utf8, len, &text, &n, BILET_EINVAL, "text input", err);
     if (st != BILET_OK)
         return st;
