@@ -6,6 +6,8 @@
 #ifndef BILET_CLI_H
 #define BILET_CLI_H
 
+#include <stdio.h>
+
 #include "status.h"
 
 int cli_init(int argc, char **argv);
@@ -20,5 +22,10 @@ int cli_report(const char *cmd, bilet_status st, const bilet_err *err);
 
 /* Prints a usage error (exit 2) naming the command. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses the options of a command that takes only --data DIR (and --help): returns -1 with
+ * *dir set to go on, or the exit status to return (0 after --help, 2 on bad usage). */
+int cli_parse_data_only(const char *cmd, int argc, char **argv, void (*print_usage)(FILE *out),
+                        const char **dir);
 
 #endif

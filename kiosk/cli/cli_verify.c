@@ -25,33 +25,10 @@ static void usage(FILE *out)
 
 int cli_verify(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "data", required_argument, NULL, 'd' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    const char *dir = NULL;
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":d:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            dir = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        case ':':
-            return cli_usage_error("verify", "%s needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("verify", "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error("verify", "unexpected argument '%s'", argv[optind]);
-    if (!dir || !dir[0])
-        return cli_usage_error("verify", "--data DIR is required");
+    const char *dir;
+    int rc = cli_parse_data_only("verify", argc, argv, usage, &dir);
+    if (rc >= 0)
+        return rc;
 
     store_verify_report rep;
     bilet_err err = { { 0 } };

@@ -2,6 +2,7 @@
  * main.c — `bilet`, the command line of the kiosk and the staff workstation: dispatches to
  * one subcommand per file (cli_*.c).
  */
+#include <getopt.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,6 +49,39 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, " (see bilet %s --help)\n", cmd);
     va_end(ap);
     return 2;
+}
+
+int cli_parse_data_only(const char *cmd, int argc, char **argv, void (*print_usage)(FILE *out),
+                        const char **dir)
+{
+    static const struct option opts[] = {
+        { "data", required_argument, NULL, 'd' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+    *dir = NULL;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":d:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            *dir = optarg;
+            break;
+        case 'h':
+            print_usage(stdout);
+            return 0;
+        case ':':
+            return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error(cmd, "unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    if (!*dir || !(*dir)[0])
+        return cli_usage_error(cmd, "--data DIR is required");
+    return -1;
 }
 
 int main(int argc, char **argv)
