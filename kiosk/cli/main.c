@@ -23,6 +23,8 @@ static const cli_command commands[] = {
     { "results", cli_results, "list the attempts recorded in a data folder" },
     { "verify", cli_verify, "verify the signed record chain of a data folder" },
     { "sync", cli_sync, "push the outbox to the central store, or export a USB bundle" },
+    { "sheet", cli_sheet, "print answer sheets (PDF) with a signed QR on every page" },
+    { "scan", cli_scan, "read scanned answer sheets and check their QR codes" },
 };
 
 static void usage(FILE *out)

@@ -11,9 +11,12 @@
  * log holds it. Like the autosave tables, sync_state is working state (not signed, not
  * synced), created here with IF NOT EXISTS apart from the record log's schema version.
  *
- * A handle is its own SQLite connection to DATA/bilet.db (WAL, synchronous=FULL, 5 s busy
- * timeout), so the kiosk's syncer thread reads and acknowledges while the UI thread appends
- * through store.h, and `bilet sync` may run beside a kiosk. A handle belongs to one thread
+ * A handle is its own SQLite connection to DATA/bilet.db (WAL, 5 s busy timeout), so the
+ * kiosk's syncer thread reads and acknowledges while the UI thread appends through store.h,
+ * and `bilet sync` may run beside a kiosk. Its writes use synchronous=NORMAL: an
+ * acknowledgement lost to a power cut only makes the kiosk send those records again, which
+ * the central answers with `duplicate`, so it is not worth an fsync per batch (the records
+ * themselves are written by store.h under synchronous=FULL). A handle belongs to one thread
  * at a time. Load: a batch of up to a thousand records read per push, one small write per
  * acknowledged batch.
  */
@@ -75,7 +78,8 @@ bilet_status outbox_next(outbox *o, size_t max_records, size_t max_bytes,
 /* Records that a checked receipt acknowledged every record up to seq, whose hash is hash,
  * at local time now. Never moves acked_seq back (another process may have gone further:
  * then only last_sync changes). BILET_ECORRUPT when the log's record seq is missing or has
- * another hash; BILET_EINVAL without a central. Durable when it returns. */
+ * another hash; BILET_EINVAL without a central. Committed when it returns (durable at the
+ * next WAL checkpoint; see above). */
 bilet_status outbox_ack(outbox *o, uint64_t seq, const unsigned char hash[KEYS_HASH_BYTES],
                         int64_t now, bilet_err *err);
 

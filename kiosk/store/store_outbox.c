@@ -97,7 +97,7 @@ bilet_status outbox_open(const char *data_dir, const char *central, outbox **out
     sqlite3_extended_result_codes(o->db, 1);
     st = exec(o, "PRAGMA journal_mode=WAL", "setting WAL mode", err);
     if (st == BILET_OK)
-        st = exec(o, "PRAGMA synchronous=FULL", "setting synchronous=FULL", err);
+        st = exec(o, "PRAGMA synchronous=NORMAL", "setting synchronous=NORMAL", err);
     if (st == BILET_OK)
         st = exec(o, schema, "creating the table sync_state", err);
     if (st == BILET_OK)

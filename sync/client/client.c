@@ -259,6 +259,70 @@ bilet_status client_push(client *c, const client_record *recs, size_t n, client_
     return st;
 }
 
+bilet_status client_get(const char *url, const char *bearer, const char *ca_file, char **body,
+                        size_t *len, long *http_status, bilet_err *err)
+{
+    *body = NULL;
+    *len = 0;
+    *http_status = 0;
+    unsigned char no_key[KEYS_PUBLIC_BYTES] = { 0 };
+    client_config cfg = { .central = url, .central_pk = no_key, .ca_file = ca_file };
+    client *c = NULL;
+    bilet_status st = client_create(&cfg, &c, err);
+    if (st != BILET_OK)
+        return st;
+    char auth[512];
+    struct curl_slist *headers = NULL;
+    if (bearer) {
+        int k = snprintf(auth, sizeof auth, "Authorization: Bearer %s", bearer);
+        if (k < 0 || (size_t)k >= sizeof auth) {
+            st = bilet_fail(err, BILET_EINVAL, "the staff token is too long");
+            goto out_destroy;
+        }
+        headers = curl_slist_append(NULL, auth);
+        if (!headers) {
+            st = bilet_fail(err, BILET_ENOMEM, "out of memory for HTTP headers");
+            goto out_destroy;
+        }
+    }
+    CURL *h = c->curl;
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "bilet/1");
+    if (headers)
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->curl_err);
+    if (c->ca_file[0])
+        curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
+    CURLcode rc = curl_easy_perform(h);
+    if (rc != CURLE_OK) {
+        st = bilet_fail(err, BILET_ENET, "%s: %s", url,
+                        c->resp_too_big  ? "the answer is too large"
+                        : c->curl_err[0] ? c->curl_err
+                                         : curl_easy_strerror(rc));
+        goto out_destroy;
+    }
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, http_status);
+    *body = c->resp ? c->resp : calloc(1, 1);
+    if (!*body) {
+        st = bilet_fail(err, BILET_ENOMEM, "out of memory");
+        goto out_destroy;
+    }
+    *len = c->resp_len;
+    c->resp = NULL; /* handed over */
+
+out_destroy:
+    curl_slist_free_all(headers);
+    client_destroy(c);
+    return st;
+}
+
 bilet_status client_sync(client *c, const client_source *src, size_t batch_max,
                          const client_sync_hooks *hooks, client_sync_report *rep, bilet_err *err)
 {

@@ -124,6 +124,14 @@ void client_destroy(client *c);
 bilet_status client_push(client *c, const client_record *recs, size_t n, client_result *results,
                          client_receipt *out, bilet_err *err);
 
+/* GETs url (http:// or https://) with an optional bearer token (staff endpoints) and
+ * returns the answer's body as a new malloc'd NUL-terminated buffer (*body, the caller
+ * frees; *len without the NUL, capped at CLIENT_RESPONSE_MAX) and its HTTP status. Same
+ * timeouts and TLS rules as a push. BILET_ENET when no answer came; any status is an
+ * answer. */
+bilet_status client_get(const char *url, const char *bearer, const char *ca_file, char **body,
+                        size_t *len, long *http_status, bilet_err *err);
+
 /* ---- the outbox loop ------------------------------------------------------------------ */
 
 /* Where client_sync takes records from and reports acknowledgements to (the outbox). */

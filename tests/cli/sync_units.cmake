@@ -17,3 +17,10 @@ if(TARGET bilet_client)
       LIBS bilet_app bilet_client bilet_store bilet_core)
   endif()
 endif()
+
+# sync_tool: HTTP GET and bundle checks for the sync shell tests (tests/sync/*.sh).
+if(TARGET bilet_client)
+  add_executable(sync_tool ${CMAKE_CURRENT_SOURCE_DIR}/sync/sync_tool.c)
+  target_link_libraries(sync_tool PRIVATE bilet_client bilet_record bilet_core)
+  set_target_properties(sync_tool PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
+endif()

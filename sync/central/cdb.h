@@ -1,0 +1,126 @@
+/*
+ * cdb.h — the central store: enrolled kiosks, their records, staff, behind one interface
+ * with two backends, SQLite (a file path) and PostgreSQL (a postgresql:// URL).
+ *
+ * Both backends keep the same tables (docs/central.md) and behave the same. The schema is
+ * created on first open and carries a version (table schema_version); a database of a
+ * newer version is refused. All state of bilet-central lives here: several server
+ * processes may share one PostgreSQL database, since each batch is judged inside one
+ * transaction that first locks the rows of the kiosks it touches (in key order, so two
+ * batches never deadlock) and a unique key makes a record impossible to store twice.
+ *
+ * A cdb handle is one database connection with its prepared statements; it belongs to one
+ * thread at a time (the server keeps one per worker thread). Durability: cdb_ingest
+ * returns BILET_OK only once its commit is durable (SQLite: WAL with synchronous=FULL;
+ * PostgreSQL: synchronous_commit as the server is configured, on by default).
+ */
+#ifndef BILET_CDB_H
+#define BILET_CDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "batch.h"
+#include "status.h"
+
+typedef struct cdb cdb;
+
+enum {
+    CDB_NAME_MAX = 256, /* kiosk and staff names, bytes */
+    CDB_SCHEMA_VERSION = 1,
+};
+
+/* True when spec names a PostgreSQL database (postgresql:// or postgres://). */
+bool cdb_spec_is_postgresql(const char *spec);
+
+/* Opens (and on first use creates) the store spec names: a PostgreSQL URL or an SQLite
+ * file path. Creates or upgrades the schema. BILET_EIO when the database cannot be reached
+ * or opened (the message names it, without a password), BILET_ESTATE when it was written by
+ * a newer bilet-central. The caller owns *out and closes it with cdb_close. */
+bilet_status cdb_open(const char *spec, cdb **out, bilet_err *err);
+
+/* Closes the connection; an open transaction is rolled back. NULL is fine. */
+void cdb_close(cdb *db);
+
+/* "sqlite" or "postgresql". */
+const char *cdb_backend_name(const cdb *db);
+
+/* ---- kiosks ---- */
+
+/* Trusts the kiosk key public_key (64 lowercase hex) under name. *created is true when
+ * it was new; enrolling again changes nothing (the first name stays) and is no error. */
+bilet_status cdb_kiosk_enrol(cdb *db, const char *public_key, const char *name, int64_t now,
+                             bool *created, bilet_err *err);
+
+/* Whether the kiosk key is enrolled. */
+bilet_status cdb_kiosk_enrolled(cdb *db, const char *public_key, bool *enrolled, bilet_err *err);
+
+/* One enrolled kiosk as cdb_kiosk_list hands it over; strings borrowed for the call. */
+typedef struct cdb_kiosk_info {
+    const char *public_key;
+    const char *name;
+    int64_t enrolled_at;
+    int64_t last_seen; /* 0 when never seen */
+    uint64_t last_seq;
+    uint64_t records;
+} cdb_kiosk_info;
+
+typedef bilet_status (*cdb_kiosk_fn)(const cdb_kiosk_info *k, void *ctx, bilet_err *err);
+
+/* Calls fn for every enrolled kiosk in key order. */
+bilet_status cdb_kiosk_list(cdb *db, cdb_kiosk_fn fn, void *ctx, bilet_err *err);
+
+/* ---- staff ---- */
+
+/* Adds a staff member. role is "registrar" or "grader"; token_hash the hex BLAKE2b-256 of
+ * the token. BILET_EEXIST when the name is taken, BILET_EINVAL for another role. */
+bilet_status cdb_staff_add(cdb *db, const char *name, const char *role, const char *token_hash,
+                           int64_t now, bilet_err *err);
+
+/* Finds the staff member whose stored token hash equals token_hash (64 hex), comparing
+ * every stored hash in constant time. *found false when none; name and role (cap
+ * CDB_NAME_MAX) filled when found. */
+bilet_status cdb_staff_find(cdb *db, const char *token_hash, bool *found, char name[CDB_NAME_MAX],
+                            char role[CDB_NAME_MAX], bilet_err *err);
+
+/* Records that staff member `staff` read `what` (unmasked results) at now. */
+bilet_status cdb_staff_read_log(cdb *db, const char *staff, const char *what, int64_t now,
+                                bilet_err *err);
+
+/* ---- records ---- */
+
+/* One stored record as the walks hand it over; borrowed for the call. */
+typedef struct cdb_record {
+    const char *kiosk;
+    uint64_t seq;
+    const char *hash; /* 64 hex, as stored */
+    const unsigned char *bytes;
+    size_t len;
+    const unsigned char *sig; /* KEYS_SIG_BYTES, or NULL when the stored one is malformed */
+} cdb_record;
+
+typedef bilet_status (*cdb_record_fn)(const cdb_record *r, void *ctx, bilet_err *err);
+
+/* Calls fn for every record of exam `exam` (the header's exam), by kiosk, then seq.
+ * fn's non-OK status stops the walk and is returned. */
+bilet_status cdb_exam_records(cdb *db, const char *exam, cdb_record_fn fn, void *ctx,
+                              bilet_err *err);
+
+/* Calls fn for every stored record, by kiosk, then seq (the walk of --verify). */
+bilet_status cdb_all_records(cdb *db, cdb_record_fn fn, void *ctx, bilet_err *err);
+
+/* Judges every entry of b that is still pending and stores the good ones, in one
+ * transaction, by the rules of docs/central.md: unknown kiosk, bad signature, duplicate
+ * (same kiosk and seq, same hash), conflict (another hash), stored (the next in the
+ * kiosk's chain), broken chain, gap (noted in b's gaps, never filled). With all_or_nothing
+ * (USB bundles) one rejected record leaves the database as it was and the call returns
+ * BILET_ERULE; otherwise rejected records simply are not stored. A transaction that
+ * loses a race with another server process is run again (a few times). Returns BILET_OK
+ * once the commit is durable; on any failure nothing of the batch is stored. */
+bilet_status cdb_ingest(cdb *db, batch *b, int64_t now, bool all_or_nothing, bilet_err *err);
+
+/* Numbers of enrolled kiosks and stored records. */
+bilet_status cdb_count(cdb *db, uint64_t *kiosks, uint64_t *records, bilet_err *err);
+
+#endif
