@@ -23,7 +23,7 @@ fail() {
   exit 1
 }
 
-for tool in Xvfb openbox xdotool xmodmap wmctrl xwininfo xprop xmessage import convert compare sqlite3; do
+for tool in Xvfb openbox xdotool wmctrl xwininfo xprop xmessage import convert compare sqlite3; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool is missing (script/deps installs it)" >&2; exit 1; }
 done
 
@@ -105,26 +105,7 @@ grep -q 'Width: 1280' <<<"$geom" && grep -q 'Height: 1024' <<<"$geom" ||
   fail "the window is not full screen: $(grep -E 'Width|Height' <<<"$geom" | tr '\n' ' ')"
 
 key() { timeout 10 xdotool key --delay 80 "$@"; sleep 0.3; }
-type_text() { timeout 60 xdotool type --delay 60 "$1"; sleep 0.5; }
-# xdotool types a character missing from the keymap by remapping a spare keycode for the
-# moment of the key press; a client that reads the event late (a loaded machine) then sees
-# another character. Giving every letter of the text a keycode of its own first makes the
-# typing independent of timing.
-keymap_for() {
-  local text=$1 spare ch hex
-  # Keycodes 180..250 carry media keys (XF86*) the kiosk never reads, or nothing.
-  mapfile -t spare < <(seq 180 250)
-  local i=0
-  while IFS= read -r ch; do
-    [ -n "$ch" ] || continue
-    hex=$(printf '%s' "$ch" | iconv -f UTF-8 -t UTF-32BE | od -An -tx1 | tr -d ' \n' | sed 's/^0*//')
-    [ "${#hex}" -ge 3 ] || continue # ASCII is in the keymap already
-    [ "$i" -lt "${#spare[@]}" ] || fail "no spare keycode left for $ch"
-    xmodmap -e "keycode ${spare[$i]} = U$(printf '%04X' "0x$hex")"
-    i=$((i + 1))
-  done < <(printf '%s' "$text" | grep -o . | sort -u)
-  sleep 0.5
-}
+type_text() { timeout 90 xdotool type --delay 100 "$1"; sleep 0.5; }
 shot() { timeout 20 import -window root "$1"; }
 
 # Invigilator: PIN (Argon2id takes a moment), open the session; the student sits.
@@ -144,7 +125,6 @@ sleep 1
 shot "$tmp/before.png"
 
 answer="Ответ студента. Қазақ тілі әліпбиі ӘҒҚҢӨҰҮҺІ"
-keymap_for "$answer"
 type_text "$answer"
 sleep 1
 shot "$tmp/after.png"
