@@ -112,8 +112,9 @@ void sheet_doc_destroy(sheet_doc *d)
 
 void sheet_release_fonts(void)
 {
+    /* Not cairo_debug_reset_static_data(): it asserts when a font face is still referenced
+     * (poppler's font engine keeps some), and cairo's caches stay reachable anyway. */
     pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
     FcFini();
 }
 
