@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "event.h"
+#include "record.h"
 #include "results.h"
 #include "store.h"
 
@@ -45,77 +45,18 @@ static bilet_status fold(const store_record *rec, void *ctx_, bilet_err *err)
     return results_add(ctx->table, v->exam, &ev, err);
 }
 
-static void format_time(int64_t t, char *out, size_t cap)
-{
-    if (t <= 0) {
-        out[0] = '\0';
-        return;
-    }
-    time_t tt = (time_t)t;
-    struct tm tm;
-    localtime_r(&tt, &tm);
-    strftime(out, cap, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
-static void grade_text(const results_row *row, bool words, char *out, size_t cap)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < row->n_grades && used < cap; i++) {
-        const char *g = words ? grade_word(row->grades[i]) : grade_token(row->grades[i]);
-        int k = snprintf(out + used, cap - used, "%s%s%s%s", i ? ";" : "", row->disciplines[i],
-                         row->disciplines[i][0] ? ":" : "", g);
-        if (k < 0)
-            break;
-        used += (size_t)k;
-    }
-}
-
-static const char *const columns[] = {
-    "attempt_id",        "exam",    "record_book", "full_name",     "code",         "ticket",
-    "first_ticket",      "outcome", "handin",      "grade",         "grade_word",   "started",
-    "finished",          "chars",   "words",       "extra_seconds", "away_seconds", "corrected_by",
-    "correction_reason",
-};
-enum { N_COLUMNS = sizeof columns / sizeof columns[0] };
-
-/* The row's values as strings, in the order of columns[]. */
-static void row_values(const results_row *row, const char *kiosk_hex, char vals[N_COLUMNS][512])
-{
-    snprintf(vals[0], 512, "%.8s-%d", kiosk_hex, row->attempt);
-    snprintf(vals[1], 512, "%s", row->exam);
-    snprintf(vals[2], 512, "%s", row->record_book);
-    snprintf(vals[3], 512, "%s", row->full_name);
-    snprintf(vals[4], 512, "%s", row->code);
-    snprintf(vals[5], 512, "%d", row->ticket);
-    snprintf(vals[6], 512, "%d", row->first_ticket);
-    snprintf(vals[7], 512, "%s", results_outcome_name(row->outcome));
-    snprintf(vals[8], 512, "%s",
-             row->outcome == RESULT_SUBMITTED ? event_handin_name(row->handin) : "");
-    grade_text(row, false, vals[9], 512);
-    grade_text(row, true, vals[10], 512);
-    format_time(row->started, vals[11], 512);
-    format_time(row->finished, vals[12], 512);
-    snprintf(vals[13], 512, "%lld", (long long)row->chars);
-    snprintf(vals[14], 512, "%lld", (long long)row->words);
-    snprintf(vals[15], 512, "%lld", (long long)row->extra_seconds);
-    snprintf(vals[16], 512, "%lld", (long long)row->away_seconds);
-    snprintf(vals[17], 512, "%s", row->corrected_by);
-    snprintf(vals[18], 512, "%s", row->correction_reason);
-}
-
 static int print_csv(const results *table, const char *kiosk_hex)
 {
-    for (size_t c = 0; c < N_COLUMNS; c++) {
+    for (size_t c = 0; c < RESULTS_COLUMNS; c++) {
         if (c)
             fputc(',', stdout);
-        csv_fwrite(stdout, columns[c], strlen(columns[c]));
+        csv_fwrite(stdout, results_columns[c], strlen(results_columns[c]));
     }
     fputc('\n', stdout);
-    static char vals[N_COLUMNS][512];
+    static char vals[RESULTS_COLUMNS][RESULTS_VALUE_MAX];
     for (size_t i = 0; i < table->n; i++) {
-        row_values(&table->rows[i], kiosk_hex, vals);
-        for (size_t c = 0; c < N_COLUMNS; c++) {
+        results_row_values(&table->rows[i], kiosk_hex, record_time_text, vals);
+        for (size_t c = 0; c < RESULTS_COLUMNS; c++) {
             if (c)
                 fputc(',', stdout);
             csv_fwrite(stdout, vals[c], strlen(vals[c]));
@@ -128,15 +69,15 @@ static int print_csv(const results *table, const char *kiosk_hex)
 static int print_json(const results *table, const char *kiosk_hex)
 {
     json_t *arr = json_array();
-    static char vals[N_COLUMNS][512];
+    static char vals[RESULTS_COLUMNS][RESULTS_VALUE_MAX];
     for (size_t i = 0; i < table->n && arr; i++) {
         const results_row *row = &table->rows[i];
-        row_values(row, kiosk_hex, vals);
+        results_row_values(row, kiosk_hex, record_time_text, vals);
         json_t *o = json_object();
-        for (size_t c = 0; c < N_COLUMNS; c++) {
-            bool numeric = c == 5 || c == 6 || (c >= 13 && c <= 16);
-            json_t *v = numeric ? json_integer(strtoll(vals[c], NULL, 10)) : json_string(vals[c]);
-            json_object_set_new(o, columns[c], v);
+        for (size_t c = 0; c < RESULTS_COLUMNS; c++) {
+            json_t *v = results_column_numeric(c) ? json_integer(strtoll(vals[c], NULL, 10))
+                                                  : json_string(vals[c]);
+            json_object_set_new(o, results_columns[c], v);
         }
         json_array_append_new(arr, o);
     }

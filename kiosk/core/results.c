@@ -4,6 +4,7 @@
  */
 #include "results.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,4 +144,57 @@ bilet_status results_add(results *r, const char *exam_id, const event *ev, bilet
         break;
     }
     return BILET_OK;
+}
+
+const char *const results_columns[RESULTS_COLUMNS] = {
+    "attempt_id",        "exam",    "record_book", "full_name",     "code",         "ticket",
+    "first_ticket",      "outcome", "handin",      "grade",         "grade_word",   "started",
+    "finished",          "chars",   "words",       "extra_seconds", "away_seconds", "corrected_by",
+    "correction_reason",
+};
+
+bool results_column_numeric(size_t column)
+{
+    return column == 5 || column == 6 || (column >= 13 && column <= 16);
+}
+
+/* The final grades as text: "5", or "discipline:5;discipline:4" for a complex exam. */
+static void grade_text(const results_row *row, bool words, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < row->n_grades && used < cap; i++) {
+        const char *g = words ? grade_word(row->grades[i]) : grade_token(row->grades[i]);
+        int k = snprintf(out + used, cap - used, "%s%s%s%s", i ? ";" : "", row->disciplines[i],
+                         row->disciplines[i][0] ? ":" : "", g);
+        if (k < 0)
+            break;
+        used += (size_t)k;
+    }
+}
+
+void results_row_values(const results_row *row, const char *kiosk_hex, results_time_fn time_text,
+                        char vals[RESULTS_COLUMNS][RESULTS_VALUE_MAX])
+{
+    enum { V = RESULTS_VALUE_MAX };
+    snprintf(vals[0], V, "%.8s-%d", kiosk_hex, row->attempt);
+    snprintf(vals[1], V, "%s", row->exam);
+    snprintf(vals[2], V, "%s", row->record_book);
+    snprintf(vals[3], V, "%s", row->full_name);
+    snprintf(vals[4], V, "%s", row->code);
+    snprintf(vals[5], V, "%d", row->ticket);
+    snprintf(vals[6], V, "%d", row->first_ticket);
+    snprintf(vals[7], V, "%s", results_outcome_name(row->outcome));
+    snprintf(vals[8], V, "%s",
+             row->outcome == RESULT_SUBMITTED ? event_handin_name(row->handin) : "");
+    grade_text(row, false, vals[9], V);
+    grade_text(row, true, vals[10], V);
+    time_text(row->started, vals[11], V);
+    time_text(row->finished, vals[12], V);
+    snprintf(vals[13], V, "%lld", (long long)row->chars);
+    snprintf(vals[14], V, "%lld", (long long)row->words);
+    snprintf(vals[15], V, "%lld", (long long)row->extra_seconds);
+    snprintf(vals[16], V, "%lld", (long long)row->away_seconds);
+    snprintf(vals[17], V, "%s", row->corrected_by);
+    snprintf(vals[18], V, "%s", row->correction_reason);
 }

@@ -64,4 +64,23 @@ bilet_status results_add(results *r, const char *exam_id, const event *ev, bilet
 /* "running", "submitted", "refused", "removed", "graded". */
 const char *results_outcome_name(results_outcome o);
 
+/* The results table as `bilet results` and the central store print it: the same columns,
+ * the same values, so a clerk gets one table from a kiosk and from the central store. */
+enum { RESULTS_COLUMNS = 19, RESULTS_VALUE_MAX = 512 };
+
+/* The column names, in order (attempt_id, exam, record_book, ...). */
+extern const char *const results_columns[RESULTS_COLUMNS];
+
+/* True for the columns whose values are integers (JSON prints them as numbers). */
+bool results_column_numeric(size_t column);
+
+/* Writes a Unix time as the reader's local time into out (cap bytes); "" for 0. Core
+ * keeps no time zone: the caller lends this. */
+typedef void (*results_time_fn)(int64_t unix_seconds, char *out, size_t cap);
+
+/* The row's values as text in column order. kiosk_hex is the kiosk key in hex (the
+ * attempt id is its first 8 digits, a dash, the attempt number). */
+void results_row_values(const results_row *row, const char *kiosk_hex, results_time_fn time_text,
+                        char vals[RESULTS_COLUMNS][RESULTS_VALUE_MAX]);
+
 #endif

@@ -11,26 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "event.h"
 #include "record.h"
 #include "results.h"
 
-enum { VAL_MAX = 512, OUT_CAP = 512 * 1024 * 1024 };
-
-static const char *const columns[] = {
-    "attempt_id",        "exam",    "record_book", "full_name",     "code",         "ticket",
-    "first_ticket",      "outcome", "handin",      "grade",         "grade_word",   "started",
-    "finished",          "chars",   "words",       "extra_seconds", "away_seconds", "corrected_by",
-    "correction_reason",
-};
-enum { N_COLUMNS = sizeof columns / sizeof columns[0] };
-
-static bool column_numeric(size_t c)
-{
-    return c == 5 || c == 6 || (c >= 13 && c <= 16);
-}
+enum { VAL_MAX = RESULTS_VALUE_MAX, OUT_CAP = 512 * 1024 * 1024 };
 
 /* A growing output buffer with a cap. */
 typedef struct out_buf {
@@ -78,56 +64,6 @@ static void put_csv_field(out_buf *o, const char *s)
         free(tmp);
 }
 
-static void format_time(int64_t t, char *out, size_t cap)
-{
-    if (t <= 0) {
-        out[0] = '\0';
-        return;
-    }
-    time_t tt = (time_t)t;
-    struct tm tm;
-    localtime_r(&tt, &tm);
-    strftime(out, cap, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
-static void grade_text(const results_row *row, bool words, char *out, size_t cap)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < row->n_grades && used < cap; i++) {
-        const char *g = words ? grade_word(row->grades[i]) : grade_token(row->grades[i]);
-        int k = snprintf(out + used, cap - used, "%s%s%s%s", i ? ";" : "", row->disciplines[i],
-                         row->disciplines[i][0] ? ":" : "", g);
-        if (k < 0)
-            break;
-        used += (size_t)k;
-    }
-}
-
-static void row_values(const results_row *row, const char *kiosk, char vals[N_COLUMNS][VAL_MAX])
-{
-    snprintf(vals[0], VAL_MAX, "%.8s-%d", kiosk, row->attempt);
-    snprintf(vals[1], VAL_MAX, "%s", row->exam);
-    snprintf(vals[2], VAL_MAX, "%s", row->record_book);
-    snprintf(vals[3], VAL_MAX, "%s", row->full_name);
-    snprintf(vals[4], VAL_MAX, "%s", row->code);
-    snprintf(vals[5], VAL_MAX, "%d", row->ticket);
-    snprintf(vals[6], VAL_MAX, "%d", row->first_ticket);
-    snprintf(vals[7], VAL_MAX, "%s", results_outcome_name(row->outcome));
-    snprintf(vals[8], VAL_MAX, "%s",
-             row->outcome == RESULT_SUBMITTED ? event_handin_name(row->handin) : "");
-    grade_text(row, false, vals[9], VAL_MAX);
-    grade_text(row, true, vals[10], VAL_MAX);
-    format_time(row->started, vals[11], VAL_MAX);
-    format_time(row->finished, vals[12], VAL_MAX);
-    snprintf(vals[13], VAL_MAX, "%lld", (long long)row->chars);
-    snprintf(vals[14], VAL_MAX, "%lld", (long long)row->words);
-    snprintf(vals[15], VAL_MAX, "%lld", (long long)row->extra_seconds);
-    snprintf(vals[16], VAL_MAX, "%lld", (long long)row->away_seconds);
-    snprintf(vals[17], VAL_MAX, "%s", row->corrected_by);
-    snprintf(vals[18], VAL_MAX, "%s", row->correction_reason);
-}
-
 typedef struct fold {
     report_format fmt;
     char kiosk[RECORD_HEX_LEN + 1];
@@ -135,16 +71,16 @@ typedef struct fold {
     out_buf out;
     json_t *rows;
     bool any;
-    char vals[N_COLUMNS][VAL_MAX];
+    char vals[RESULTS_COLUMNS][VAL_MAX];
 } fold;
 
 /* Writes the finished kiosk's rows and starts a new table. */
 static bilet_status flush_kiosk(fold *f, bilet_err *err)
 {
     for (size_t i = 0; i < f->table.n; i++) {
-        row_values(&f->table.rows[i], f->kiosk, f->vals);
+        results_row_values(&f->table.rows[i], f->kiosk, record_time_text, f->vals);
         if (f->fmt == REPORT_CSV) {
-            for (size_t c = 0; c < N_COLUMNS; c++) {
+            for (size_t c = 0; c < RESULTS_COLUMNS; c++) {
                 if (c)
                     put(&f->out, ";", 1);
                 put_csv_field(&f->out, f->vals[c]);
@@ -153,10 +89,10 @@ static bilet_status flush_kiosk(fold *f, bilet_err *err)
             continue;
         }
         json_t *o = json_object();
-        for (size_t c = 0; o && c < N_COLUMNS; c++) {
-            json_t *v = column_numeric(c) ? json_integer(strtoll(f->vals[c], NULL, 10))
-                                          : json_string(f->vals[c]);
-            if (!v || json_object_set_new(o, columns[c], v) != 0) {
+        for (size_t c = 0; o && c < RESULTS_COLUMNS; c++) {
+            json_t *v = results_column_numeric(c) ? json_integer(strtoll(f->vals[c], NULL, 10))
+                                                  : json_string(f->vals[c]);
+            if (!v || json_object_set_new(o, results_columns[c], v) != 0) {
                 json_decref(o);
                 o = NULL;
             }
@@ -212,10 +148,10 @@ bilet_status report_exam(cdb *db, const char *exam_id, report_format fmt, char *
     results_init(&f->table);
     if (fmt == REPORT_CSV) {
         put(&f->out, "\xEF\xBB\xBF", 3);
-        for (size_t c = 0; c < N_COLUMNS; c++) {
+        for (size_t c = 0; c < RESULTS_COLUMNS; c++) {
             if (c)
                 put(&f->out, ";", 1);
-            put_csv_field(&f->out, columns[c]);
+            put_csv_field(&f->out, results_columns[c]);
         }
         put(&f->out, "\r\n", 2);
     } else if (!(f->rows = json_array())) {

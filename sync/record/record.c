@@ -13,6 +13,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "text.h"
 
@@ -535,4 +536,17 @@ bool record_signature_valid(const void *bytes, size_t len,
 {
     keys_require();
     return crypto_sign_verify_detached(sig, bytes, len, pk) == 0;
+}
+
+void record_time_text(int64_t unix_seconds, char *out, size_t cap)
+{
+    if (cap == 0)
+        return;
+    out[0] = '\0';
+    if (unix_seconds <= 0)
+        return;
+    time_t tt = (time_t)unix_seconds;
+    struct tm tm;
+    if (localtime_r(&tt, &tm) && strftime(out, cap, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+        out[0] = '\0';
 }

@@ -127,4 +127,8 @@ bool record_signature_valid(const void *bytes, size_t len,
 /* True when s is exactly 64 lowercase hex digits (a kiosk key or a hash in a record). */
 bool record_is_hex64(const char *s);
 
+/* A record's Unix time as local "YYYY-MM-DD HH:MM:SS" into out (cap bytes); "" for 0 or
+ * less. The shape `bilet results` and the central's results print times in. */
+void record_time_text(int64_t unix_seconds, char *out, size_t cap);
+
 #endif
