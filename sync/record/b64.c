@@ -34,7 +34,10 @@ bilet_status b64_encode(const void *bin, size_t n, char *out, size_t cap, bilet_
                           b64_encoded_size(n));
     }
     keys_require();
-    sodium_bin2base64(out, cap, bin, n, sodium_base64_VARIANT_ORIGINAL);
+    /* Exactly the room the text needs: libsodium zeroes everything past the text up to
+     * the size it is given, which for a record written into a large request body would
+     * be the whole rest of the body, at every record. */
+    sodium_bin2base64(out, b64_encoded_size(n), bin, n, sodium_base64_VARIANT_ORIGINAL);
     return BILET_OK;
 }
 
