@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # po/check.sh SRC — the catalogs are complete and current: po/bilet.pot holds exactly the
-# msgids that kiosk/ui's sources mark, and po/ru.po, kk.po and en.po translate every one of
-# them (none fuzzy, none untranslated) with valid formats and plural headers (msgfmt -c).
+# msgids that kiosk/ui's and sync/paper's sources mark, and po/ru.po, kk.po and en.po
+# translate every one of them (none fuzzy, none untranslated) with valid formats and plural
+# headers (msgfmt -c).
 set -euo pipefail
 src=${1:?usage: check.sh SOURCE_DIR}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 \
-  --output="$tmp/fresh.pot" "$src"/kiosk/ui/*.c
+  --output="$tmp/fresh.pot" "$src"/kiosk/ui/*.c "$src"/sync/paper/*.c
 # Both ways: nothing marked in the sources is missing from the template, nothing stale in it.
 msgcmp --use-untranslated "$src/po/bilet.pot" "$tmp/fresh.pot"
 msgcmp --use-untranslated "$tmp/fresh.pot" "$src/po/bilet.pot"

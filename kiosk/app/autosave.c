@@ -3,9 +3,9 @@
  *
  * One mutex guards the hand-over slot, the durable mark and the problem text; the thread
  * drops the mutex while it talks to SQLite, so autosave_submit never waits for a disk.
- * The thread wakes on a hand-over, on stop, and once a second (CLOCK_MONOTONIC) for the
- * heartbeat and for retrying a failed write. Load: a few hand-overs a second, each a copy
- * of the answer (up to 4 MiB) written in one statement.
+ * The thread wakes on a hand-over, on stop, once a second (CLOCK_MONOTONIC) for the
+ * heartbeat, and when a failed write is due again (250 ms, doubling up to 2 s). Load: a few
+ * hand-overs a second, each a copy of the answer (up to 4 MiB) written in one statement.
  */
 #include "autosave.h"
 
@@ -17,6 +17,8 @@
 #include <time.h>
 
 #include "exam.h"
+
+enum { RETRY_FIRST_MS = 250, RETRY_MAX_MS = 2000 };
 
 typedef struct autosave_job {
     bool full;
@@ -104,29 +106,41 @@ static void *saver_main(void *arg)
 {
     autosave *as = arg;
     struct timespec next_beat = deadline_in_ms(0);
-    bool retry_due = false;
+    /* After a failed write the text waits in the slot; it is tried again after 250 ms,
+     * then twice as long each time up to 2 s, so that space that returns is used at once
+     * without a refusing disk being hammered. */
+    long retry_ms = RETRY_FIRST_MS;
+    struct timespec next_retry = next_beat;
     pthread_mutex_lock(&as->mu);
     for (;;) {
-        if (as->pending.full && (retry_due || as->problem[0] == '\0' || as->stop)) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        bool failing = as->problem[0] != '\0';
+        if (as->pending.full && (!failing || !before(&now, &next_retry) || as->stop)) {
             autosave_job job = as->pending;
             memset(&as->pending, 0, sizeof as->pending);
-            retry_due = false;
             write_job(as, &job);
+            if (as->problem[0] != '\0') {
+                next_retry = deadline_in_ms(retry_ms);
+                retry_ms = retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : retry_ms * 2;
+            } else {
+                retry_ms = RETRY_FIRST_MS;
+            }
             if (as->stop)
                 break; /* one try at stop: a disk that refuses now will not be waited for */
             continue;
         }
         if (as->stop)
             break;
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
         if (!before(&now, &next_beat)) {
             beat(as);
             next_beat = deadline_in_ms(1000);
-            retry_due = true;
             continue;
         }
-        int rc = pthread_cond_timedwait(&as->cv, &as->mu, &next_beat);
+        const struct timespec *until = &next_beat;
+        if (as->pending.full && failing && before(&next_retry, &next_beat))
+            until = &next_retry;
+        int rc = pthread_cond_timedwait(&as->cv, &as->mu, until);
         if (rc != 0 && rc != ETIMEDOUT && rc != EINTR)
             abort(); /* a broken mutex or condvar: nothing sensible is left to do */
     }
@@ -196,6 +210,14 @@ void autosave_problem(autosave *as, char *buf, size_t cap)
     pthread_mutex_lock(&as->mu);
     snprintf(buf, cap, "%s", as->problem[0] ? as->problem : as->beat_problem);
     pthread_mutex_unlock(&as->mu);
+}
+
+bool autosave_failing(autosave *as)
+{
+    pthread_mutex_lock(&as->mu);
+    bool failing = as->problem[0] != '\0';
+    pthread_mutex_unlock(&as->mu);
+    return failing;
 }
 
 void autosave_stop(autosave *as)

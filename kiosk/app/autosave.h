@@ -6,7 +6,8 @@
  * editor's revision changed); the thread writes it with its own SQLite connection under
  * synchronous=FULL and then marks that revision durable. Only the newest hand-over
  * matters: one not yet written is replaced by a newer one. A failed write (disk full,
- * read-only database) is kept and retried every second, and reported by autosave_problem.
+ * read-only database) is kept in memory and retried after 250 ms, then twice as long each
+ * time up to 2 s, and reported by autosave_problem and autosave_failing.
  * Times here are real time, in headless mode too: durability is about the disk, not the
  * exam's clock.
  *
@@ -38,6 +39,9 @@ bool autosave_durable(autosave *as, int attempt, uint64_t revision);
 
 /* Copies the saver's current problem ("" when its last write went well) into buf. */
 void autosave_problem(autosave *as, char *buf, size_t cap);
+
+/* True while the last write of the answer failed (the text waits in memory). */
+bool autosave_failing(autosave *as);
 
 /* Writes what is pending (one try), stops and joins the thread, closes the database.
  * NULL is fine. */

@@ -11,9 +11,13 @@
 #include "headless.h"
 
 #include <SDL.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "editor.h"
 #include "keymap.h"
 #include "render.h"
 #include "script.h"
@@ -59,6 +63,34 @@ static void print_frame_text(const headless *h, int line, const char *want)
             continue;
         fprintf(f, "  %.*s\n", (int)c->text_len, draw_cmd_text(&h->dl, c));
         shown += c->text_len;
+    }
+}
+
+/* One line of the trace (headless.h) after script line `line` (0: start-up). A failed
+ * write is ignored: the trace is a test's aid, never a reason to stop an exam. */
+static void trace(headless *h, int line)
+{
+    if (h->opt->trace_fd < 0)
+        return;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    const session *s = runtime_session(h->rt);
+    bool running = s->has_attempt && s->attempt.outcome == OUTCOME_NONE;
+    int64_t deadline = running ? session_deadline(s) : 0;
+    int64_t left = running ? session_time_left(s, h->now) : -1;
+    size_t bytes = editor_length(ui_editor(runtime_ui(h->rt)));
+    char buf[512];
+    int n = snprintf(buf, sizeof buf,
+                     "line=%d real_ms=%" PRId64 " clock=%" PRId64 " screen=%s attempt=%d "
+                     "period=%s deadline=%" PRId64 " left=%" PRId64 " answer_bytes=%zu "
+                     "saved=%d\n",
+                     line, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, h->now,
+                     session_screen_name(s->screen), running ? s->attempt.id : 0,
+                     running ? event_period_name(s->attempt.period) : "none", deadline, left, bytes,
+                     runtime_answer_unsaved(h->rt) ? 0 : 1);
+    if (n > 0 && (size_t)n < sizeof buf) {
+        ssize_t w = write(h->opt->trace_fd, buf, (size_t)n);
+        (void)w;
     }
 }
 
@@ -194,6 +226,8 @@ static int run_script(headless *h, FILE *script, bilet_err *err)
         int rc = run_cmd(h, &cmd, err);
         if (rc != HEADLESS_EXIT_OK)
             return rc;
+        if (cmd.kind != SCRIPT_NOTHING)
+            trace(h, lineno);
         if (runtime_quit_requested(h->rt))
             return HEADLESS_EXIT_OK;
     }
@@ -229,6 +263,7 @@ int headless_run(runtime *rt, FILE *script, const headless_options *opt, bilet_e
         goto out_dl;
     if (step(&h, err) != BILET_OK || draw(&h, err) != BILET_OK)
         goto out_dl;
+    trace(&h, 0);
     rc = run_script(&h, script, err);
     /* The UI measures with the renderer's fonts: write the answer out while both exist. */
     runtime_autosave_poll(rt, true);

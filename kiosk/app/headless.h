@@ -29,12 +29,22 @@ typedef struct headless_options {
     const char *fonts_dir;
     int width, height; /* the surface; 0 gives HEADLESS_WIDTH × HEADLESS_HEIGHT */
     FILE *diag;        /* where a failed `expect text` prints the frame's text; NULL: none */
+    int trace_fd;      /* -1, or where a line per command goes (headless_run's comment) */
 } headless_options;
 
 /* Attaches the UI to rt on a software surface and runs script (read line by line, each at
  * most SCRIPT_LINE_MAX - 2 bytes) to its end or until the invigilator quits. Returns the
  * exit status (HEADLESS_EXIT_*); for any but 0, err holds one line ("script line 7:
- * expected screen answer, on identify"). The caller still owns rt and script. */
+ * expected screen answer, on identify"). The caller still owns rt and script.
+ *
+ * With opt->trace_fd >= 0 (the caller owns it), one line goes there with write(2) once the
+ * first frame is up (line=0) and after every command carried out, so that a test which
+ * kills the kiosk knows what ran and when (tests/soak/crash_soak.sh):
+ *   line=N real_ms=MS clock=S screen=NAME attempt=ID period=none|prep|answer deadline=S
+ *   left=S answer_bytes=B saved=0|1
+ * real_ms is the real time in milliseconds, clock the virtual clock, attempt 0 when none
+ * runs, deadline 0 and left -1 when no period runs, answer_bytes the editor's length and
+ * saved whether that text is durable. */
 int headless_run(runtime *rt, FILE *script, const headless_options *opt, bilet_err *err);
 
 #endif

@@ -4,20 +4,24 @@
  *   bilet-kiosk --config kiosk.ini --exam DIR [--data DIR] [--windowed] [--lang ru|kk|en]
  *               [--policies DIR]
  *   bilet-kiosk --config kiosk.ini --exam DIR [--data DIR] --headless --script FILE|-
- *               [--size WxH]
+ *               [--size WxH] [--trace FILE]
  *
  * Exit status: 0 the invigilator quit (F8 on the closed screen) or the script ended; 1 the
  * kiosk met a problem (disk, database, display); 2 bad usage, settings or exam (one line
  * naming the file, line and field), or a malformed script line; 3 a headless `expect`
- * failed. The real clock is read here and in the runtime only.
+ * failed. The real clock is read here and in the runtime only (and by the headless trace,
+ * which stamps lines for crash tests).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <SDL.h>
 
@@ -30,14 +34,15 @@ static const char usage_text[] =
     "usage: bilet-kiosk --config kiosk.ini --exam DIR [--data DIR] [--windowed]\n"
     "                   [--lang ru|kk|en] [--policies DIR]\n"
     "       bilet-kiosk --config kiosk.ini --exam DIR [--data DIR] --headless --script FILE|-\n"
-    "                   [--size WxH]\n"
+    "                   [--size WxH] [--trace FILE]\n"
     "\n"
     "The exam-room terminal: identifies students by record-book number, draws tickets,\n"
     "times the periods, takes the typed answer and records every event, signed, in the\n"
     "data folder's bilet.db. A missing data folder is created as `bilet init` would.\n"
     "\n"
     "  --config FILE    the terminal's settings (kiosk.ini)\n"
-    "  --exam DIR       the exam directory (exam.ini, roster.csv, tickets.csv, code.key)\n"
+    "  --exam DIR       the exam directory (exam.ini, roster.csv, tickets.csv, code.key),\n"
+    "                   or a sealed package FILE.bilet signed by a key in kiosk.ini's trust\n"
     "  --data DIR       the data folder; overrides kiosk.ini's data\n"
     "  --windowed       an ordinary window instead of full screen\n"
     "  --lang L         the UI language: ru, kk or en (default: kiosk.ini's lang)\n"
@@ -46,6 +51,8 @@ static const char usage_text[] =
     "  --headless       no display: render into memory and run --script\n"
     "  --script FILE    the headless script (- reads standard input)\n"
     "  --size WxH       the headless surface, default 1280x800\n"
+    "  --trace FILE     headless: append a line per script command carried out (screen,\n"
+    "                   clocks, deadline, answer length) for crash tests\n"
     "\n"
     "Exit status: 0 quit normally or the script ended, 1 a problem met, 2 bad usage,\n"
     "settings, exam or script line, 3 a headless expect failed.\n";
@@ -55,6 +62,7 @@ typedef struct options {
     bool windowed;
     bool headless;
     const char *script;
+    const char *trace;
     int width, height;
 } options;
 
@@ -93,17 +101,12 @@ static bool parse_size(const char *s, int *w, int *h)
 static int parse_args(int argc, char **argv, options *o)
 {
     static const struct option opts[] = {
-        { "config", required_argument, NULL, 'c' },
-        { "exam", required_argument, NULL, 'e' },
-        { "data", required_argument, NULL, 'd' },
-        { "windowed", no_argument, NULL, 'w' },
-        { "lang", required_argument, NULL, 'l' },
-        { "policies", required_argument, NULL, 'p' },
-        { "headless", no_argument, NULL, 'H' },
-        { "script", required_argument, NULL, 's' },
-        { "size", required_argument, NULL, 'z' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        { "config", required_argument, NULL, 'c' }, { "exam", required_argument, NULL, 'e' },
+        { "data", required_argument, NULL, 'd' },   { "windowed", no_argument, NULL, 'w' },
+        { "lang", required_argument, NULL, 'l' },   { "policies", required_argument, NULL, 'p' },
+        { "headless", no_argument, NULL, 'H' },     { "script", required_argument, NULL, 's' },
+        { "size", required_argument, NULL, 'z' },   { "trace", required_argument, NULL, 't' },
+        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
     };
     opterr = 0;
     int c;
@@ -139,6 +142,9 @@ static int parse_args(int argc, char **argv, options *o)
             if (!parse_size(optarg, &o->width, &o->height))
                 return usage_error("--size %s: WIDTHxHEIGHT, e.g. 1920x1080", optarg);
             break;
+        case 't':
+            o->trace = optarg;
+            break;
         case 'h':
             fputs(usage_text, stdout);
             return 0;
@@ -156,6 +162,8 @@ static int parse_args(int argc, char **argv, options *o)
         return usage_error("%s", "--headless needs --script FILE (or - for standard input)");
     if (!o->headless && o->script)
         return usage_error("%s", "--script runs only with --headless");
+    if (!o->headless && o->trace)
+        return usage_error("%s", "--trace runs only with --headless");
     if (o->headless && o->windowed)
         return usage_error("%s", "--windowed and --headless exclude each other");
     return -1;
@@ -171,10 +179,22 @@ static int run_headless(runtime *rt, const options *o)
             return 2;
         }
     }
+    int trace_fd = -1;
+    if (o->trace) {
+        trace_fd = open(o->trace, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (trace_fd < 0) {
+            fprintf(stderr, "bilet-kiosk: --trace %s: %s\n", o->trace, strerror(errno));
+            if (script != stdin)
+                fclose(script);
+            return 2;
+        }
+    }
     if (SDL_Init(0) != 0) {
         fprintf(stderr, "bilet-kiosk: SDL: %s\n", SDL_GetError());
         if (script != stdin)
             fclose(script);
+        if (trace_fd >= 0)
+            close(trace_fd);
         return 1;
     }
     headless_options ho = {
@@ -182,6 +202,7 @@ static int run_headless(runtime *rt, const options *o)
         .width = o->width,
         .height = o->height,
         .diag = stderr,
+        .trace_fd = trace_fd,
     };
     bilet_err err = { { 0 } };
     int rc = headless_run(rt, script, &ho, &err);
@@ -189,6 +210,8 @@ static int run_headless(runtime *rt, const options *o)
         fprintf(stderr, "bilet-kiosk: %s\n", err.msg);
     if (script != stdin)
         fclose(script);
+    if (trace_fd >= 0)
+        close(trace_fd);
     SDL_Quit();
     return rc;
 }
@@ -214,6 +237,9 @@ static int run_window(runtime *rt, const options *o)
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "C.UTF-8");
+    /* A file-size limit (RLIMIT_FSIZE) must make a write fail, which the store reports and
+     * retries, instead of ending the exam with SIGXFSZ. */
+    signal(SIGXFSZ, SIG_IGN);
     options o = { 0 };
     int rc = parse_args(argc, argv, &o);
     if (rc >= 0)

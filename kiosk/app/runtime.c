@@ -22,6 +22,7 @@
 #include "editor.h"
 #include "examdir.h"
 #include "keys.h"
+#include "package.h"
 #include "record.h"
 #include "sheetcode.h"
 #include "store.h"
@@ -30,7 +31,9 @@
 
 enum {
     AUTOSAVE_INTERVAL_MS = 250,
-    QUEUE_MAX = 100000, /* events waiting for a refusing store; beyond it the kiosk stops */
+    RETRY_FIRST_MS = 250, /* a refused append is tried again after this, then twice as long */
+    RETRY_MAX_MS = 2000,  /* ... up to this: space that returns is used within 2 s */
+    QUEUE_MAX = 100000,   /* events waiting for a refusing store; beyond it the kiosk stops */
 };
 
 /* An event the store refused, kept with its own copy of the answer text. */
@@ -52,6 +55,8 @@ struct runtime {
     bool have_exam;
     unsigned char code_key[SHEETCODE_KEY_BYTES];
     bool have_code_key;
+    package pkg;   /* --exam FILE.bilet: the sealed package (docs/package.md) */
+    bool have_pkg; /* tickets and code key come from pkg after the passphrase */
     char roster_hash[EVENT_HASH_HEX];
 
     store *st;
@@ -70,6 +75,8 @@ struct runtime {
 
     queued_event *queue; /* [q_head, q_n) wait, in order */
     size_t q_head, q_n, q_cap;
+    struct timespec retry_at; /* monotonic: when flush_queue may try again */
+    long retry_ms;            /* the wait after the next refusal (backoff) */
     char store_problem[BILET_ERR_MAX];
     char append_err[BILET_ERR_MAX]; /* the store's last refusal */
     char shown_problem[BILET_ERR_MAX];
@@ -119,6 +126,7 @@ bool runtime_status_is_bad_input(bilet_status st)
     case BILET_ERULE:
     case BILET_ENOTFOUND:
     case BILET_ETOOBIG:
+    case BILET_EBADSIG: /* a package altered or signed by a key not trusted */
         return true;
     default:
         return false;
@@ -141,6 +149,8 @@ static bilet_status sheet_code(void *ctx, const char *record_book, char *out, si
         return sheetcode_record_book(record_book, out, cap, err);
     if (cap < SHEETCODE_SIZE)
         return bilet_fail(err, BILET_EINVAL, "no room for a sheet code");
+    if (!rt->have_code_key)
+        return bilet_fail(err, BILET_ESTATE, "the code secret is still sealed in the package");
     char code[SHEETCODE_SIZE];
     bilet_status st = sheetcode_blind(rt->code_key, rt->ex.info.id, record_book, code, err);
     if (st == BILET_OK)
@@ -173,16 +183,17 @@ static bilet_status prepare_data_dir(runtime *rt, bilet_err *err)
     return st;
 }
 
-static bilet_status check_exam_path(const char *path, bilet_err *err)
+/* --exam: an exam directory, or a package file (*is_package). */
+static bilet_status check_exam_path(const char *path, bool *is_package, bilet_err *err)
 {
     struct stat sb;
+    *is_package = false;
     if (stat(path, &sb) != 0)
         return bilet_fail(err, BILET_ENOTFOUND, "--exam %s: %s", path, strerror(errno));
-    if (S_ISREG(sb.st_mode))
-        return bilet_fail(err, BILET_EINVAL,
-                          "--exam %s: sealed exam packages (.bilet) are not opened by this "
-                          "version yet; give the exam directory",
-                          path);
+    if (S_ISREG(sb.st_mode)) {
+        *is_package = true;
+        return BILET_OK;
+    }
     if (!S_ISDIR(sb.st_mode))
         return bilet_fail(err, BILET_EINVAL, "--exam %s: not an exam directory", path);
     return BILET_OK;
@@ -199,11 +210,82 @@ static bilet_status load_code_key(runtime *rt, bilet_err *err)
                           "%s: нет code.key: bilet check --exam %s --new-secret (a blind exam "
                           "does not open without its code secret)",
                           path, rt->exam_dir);
-    st = keys_file_read_hex(path, rt->code_key, sizeof rt->code_key, err);
+    st = keys_secret_file_read_hex(path, rt->code_key, sizeof rt->code_key, err);
     if (st != BILET_OK)
         return st;
     rt->have_code_key = true;
     return BILET_OK;
+}
+
+/* Reads the package, checks its signature against kiosk.ini's trust = and loads its clear
+ * part (the tickets stay sealed until the passphrase). */
+static bilet_status load_package(runtime *rt, bilet_err *err)
+{
+    if (rt->kcfg.n_trust == 0)
+        return bilet_fail(err, BILET_EPARSE,
+                          "%s: field trust is not set: a kiosk opens only packages signed by a "
+                          "staff key it trusts (trust = staff.pub)",
+                          rt->kcfg.path);
+    bilet_status st = package_read(rt->exam_dir, &rt->pkg, err);
+    if (st != BILET_OK)
+        return st;
+    rt->have_pkg = true;
+    const char *trusted[KIOSKINI_TRUST_MAX];
+    for (size_t i = 0; i < rt->kcfg.n_trust; i++)
+        trusted[i] = rt->kcfg.trust_list[i];
+    st = package_check_trust(&rt->pkg, rt->exam_dir, trusted, rt->kcfg.n_trust, err);
+    if (st != BILET_OK)
+        return st;
+    examdir_bytes files = {
+        .exam_ini = rt->pkg.exam_ini,
+        .exam_ini_len = rt->pkg.exam_ini_len,
+        .roster = rt->pkg.roster,
+        .roster_len = rt->pkg.roster_len,
+        .sealed_tickets = rt->pkg.n_tickets,
+    };
+    st = examdir_load_bytes(rt->exam_dir, &files, rt->policies, &rt->ex, err);
+    if (st != BILET_OK)
+        return st;
+    rt->have_exam = true;
+    if (strcmp(rt->ex.info.id, rt->pkg.exam_id) != 0)
+        return bilet_fail(err, BILET_EPARSE,
+                          "%s: field exam: the package says \"%s\", its exam.ini says \"%s\"",
+                          rt->exam_dir, rt->pkg.exam_id, rt->ex.info.id);
+    if (rt->ex.info.code == EXAM_CODE_BLIND && !rt->pkg.has_code_key)
+        return bilet_fail(err, BILET_EPARSE,
+                          "%s: field code_key: a blind exam's package must seal its code.key",
+                          rt->exam_dir);
+    record_hash_hex(rt->pkg.roster, rt->pkg.roster_len, rt->roster_hash);
+    return BILET_OK;
+}
+
+/* Opens the package's sealed part with a passphrase and attaches the tickets (in memory
+ * only) and the code secret. BILET_EPERM for a wrong passphrase; anything else is a failure
+ * that is no wrong try (no memory for Argon2id, a package whose tickets do not load). */
+static bilet_status unseal(runtime *rt, const char *pass, size_t len, bilet_err *err)
+{
+    package_secret sec;
+    bilet_status st = package_unseal(&rt->pkg, pass, len, &sec, err);
+    if (st != BILET_OK)
+        return st;
+    if (!rt->ex.tickets)
+        st = examdir_attach_tickets(rt->exam_dir, sec.tickets, sec.tickets_len, &rt->ex, err);
+    if (st == BILET_OK && sec.has_code_key) {
+        memcpy(rt->code_key, sec.code_key, sizeof rt->code_key);
+        rt->have_code_key = true;
+    }
+    package_secret_free(&sec);
+    return st;
+}
+
+/* After the session is closed the tickets of a package are needed no more: wiped. */
+static void forget_secrets(runtime *rt)
+{
+    if (!rt->have_pkg || !rt->s.closed)
+        return;
+    exam_forget_tickets(&rt->ex);
+    keys_wipe(rt->code_key, sizeof rt->code_key);
+    rt->have_code_key = false;
 }
 
 /* The hex BLAKE2b-256 of roster.csv's bytes, as sealed into session_opened. */
@@ -273,8 +355,9 @@ static bilet_status open_steps(runtime *rt, const runtime_config *cfg, bilet_err
                           "folder",
                           cfg->config_path);
     st = copy_path(rt->data_dir, sizeof rt->data_dir, data, "data", err);
+    bool is_package = false;
     if (st == BILET_OK)
-        st = check_exam_path(cfg->exam_path, err);
+        st = check_exam_path(cfg->exam_path, &is_package, err);
     if (st == BILET_OK)
         st = copy_path(rt->exam_dir, sizeof rt->exam_dir, cfg->exam_path, "--exam", err);
     if (st == BILET_OK)
@@ -283,16 +366,18 @@ static bilet_status open_steps(runtime *rt, const runtime_config *cfg, bilet_err
                                    sizeof rt->policies, err);
     if (st != BILET_OK)
         return st;
-    st = examdir_load(rt->exam_dir, rt->policies, &rt->ex, err);
-    if (st != BILET_OK)
-        return st;
-    rt->have_exam = true;
-    if (rt->ex.info.code == EXAM_CODE_BLIND) {
-        st = load_code_key(rt, err);
+    if (is_package) {
+        st = load_package(rt, err);
+    } else {
+        st = examdir_load(rt->exam_dir, rt->policies, &rt->ex, err);
         if (st != BILET_OK)
             return st;
+        rt->have_exam = true;
+        if (rt->ex.info.code == EXAM_CODE_BLIND)
+            st = load_code_key(rt, err);
+        if (st == BILET_OK)
+            st = hash_roster(rt, err);
     }
-    st = hash_roster(rt, err);
     if (st == BILET_OK)
         st = prepare_data_dir(rt, err);
     if (st == BILET_OK)
@@ -308,8 +393,8 @@ static bilet_status open_steps(runtime *rt, const runtime_config *cfg, bilet_err
     session_rng rng = { rt, uniform };
     session_text text = { rt, answer_text };
     session_coder coder = { rt, sheet_code };
-    st =
-        session_init(&rt->s, &rt->ex, rt->kcfg.name, rt->roster_hash, false, rng, text, coder, err);
+    st = session_init(&rt->s, &rt->ex, rt->kcfg.name, rt->roster_hash, is_package, rng, text, coder,
+                      err);
     if (st != BILET_OK)
         return st;
     rt->have_session = true;
@@ -438,6 +523,7 @@ void runtime_close(runtime *rt)
     store_close(rt->st);
     if (rt->have_exam)
         exam_free(&rt->ex);
+    package_free(&rt->pkg);
     keys_wipe(rt->code_key, sizeof rt->code_key);
     keys_wipe(rt->kcfg.pin_hash, sizeof rt->kcfg.pin_hash);
     free(rt);
@@ -518,6 +604,29 @@ static bilet_status append_event(runtime *rt, const event *ev, bilet_err *err)
     return st;
 }
 
+/* After a refused append: the next try waits retry_ms (250 ms, doubling up to 2 s). */
+static void schedule_retry(runtime *rt)
+{
+    if (rt->retry_ms < RETRY_FIRST_MS)
+        rt->retry_ms = RETRY_FIRST_MS;
+    clock_gettime(CLOCK_MONOTONIC, &rt->retry_at);
+    rt->retry_at.tv_sec += rt->retry_ms / 1000;
+    rt->retry_at.tv_nsec += (rt->retry_ms % 1000) * 1000000L;
+    if (rt->retry_at.tv_nsec >= 1000000000L) {
+        rt->retry_at.tv_sec++;
+        rt->retry_at.tv_nsec -= 1000000000L;
+    }
+    rt->retry_ms = rt->retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : rt->retry_ms * 2;
+}
+
+static bool retry_due(const runtime *rt)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec > rt->retry_at.tv_sec ||
+           (now.tv_sec == rt->retry_at.tv_sec && now.tv_nsec >= rt->retry_at.tv_nsec);
+}
+
 /* Appends the waiting events in order until the store refuses one. */
 static void flush_queue(runtime *rt)
 {
@@ -527,8 +636,9 @@ static void flush_queue(runtime *rt)
         if (append_event(rt, &q->ev, &err) != BILET_OK) {
             memcpy(rt->append_err, err.msg, sizeof rt->append_err);
             snprintf(rt->store_problem, sizeof rt->store_problem,
-                     "%zu record(s) not saved yet, retried every second: %.400s",
-                     rt->q_n - rt->q_head, err.msg);
+                     "%zu record(s) kept in memory, not saved yet: %.400s", rt->q_n - rt->q_head,
+                     err.msg);
+            schedule_retry(rt);
             return;
         }
         free(q->text);
@@ -538,6 +648,7 @@ static void flush_queue(runtime *rt)
     }
     rt->q_head = rt->q_n = 0;
     rt->store_problem[0] = '\0';
+    rt->retry_ms = 0;
 }
 
 /* Puts a copy of ev at the queue's end (the answer text copied: the editor's may change). */
@@ -589,7 +700,8 @@ static bilet_status persist(runtime *rt, const session_events *evs, bilet_err *e
             }
             memcpy(rt->append_err, aerr.msg, sizeof rt->append_err);
             snprintf(rt->store_problem, sizeof rt->store_problem,
-                     "a record is not saved yet, retried every second: %.400s", aerr.msg);
+                     "a record is kept in memory, not saved yet: %.400s", aerr.msg);
+            schedule_retry(rt);
         }
         bilet_status st = enqueue(rt, &evs->ev[i], err);
         if (st != BILET_OK)
@@ -619,7 +731,9 @@ static bilet_status handle_intent(runtime *rt, session_intent *in, int64_t now, 
     /* A refusal (wrong PIN, unknown student) is no failure of the runtime: the session's
      * notice tells the screen, and its events (a refused entry) are recorded all the same. */
     (void)session_handle(&rt->s, in, now, &evs, &why);
-    return persist(rt, &evs, err);
+    bilet_status st = persist(rt, &evs, err);
+    forget_secrets(rt);
+    return st;
 }
 
 bilet_status runtime_dispatch(runtime *rt, ui_action *a, int64_t now, bilet_err *err)
@@ -637,8 +751,18 @@ bilet_status runtime_dispatch(runtime *rt, ui_action *a, int64_t now, bilet_err 
         break;
     }
     case UI_ACT_CHECK_PASSPHRASE: {
-        keys_wipe(a->text, sizeof a->text);
         session_intent in = { .kind = INTENT_PASSPHRASE, .ok = false };
+        bilet_status us = BILET_EPERM;
+        bilet_err why = { { 0 } };
+        if (rt->have_pkg && rt->s.passphrase_locked_until <= now)
+            us = unseal(rt, a->text, strnlen(a->text, sizeof a->text), &why);
+        keys_wipe(a->text, sizeof a->text);
+        if (us != BILET_OK && us != BILET_EPERM) {
+            /* No try was made, or the package itself is bad: nothing to count. */
+            fprintf(stderr, "bilet-kiosk: the package does not open: %s\n", why.msg);
+            break;
+        }
+        in.ok = us == BILET_OK;
         st = handle_intent(rt, &in, now, err);
         break;
     }
@@ -688,7 +812,7 @@ bilet_status runtime_flush(runtime *rt, bilet_err *err)
 
 bilet_status runtime_tick(runtime *rt, int64_t now, bilet_err *err)
 {
-    if (rt->q_head < rt->q_n)
+    if (rt->q_head < rt->q_n && retry_due(rt))
         flush_queue(rt);
     session_events evs = { 0 };
     bilet_err why = { { 0 } };
@@ -739,9 +863,12 @@ void runtime_frame(runtime *rt, int64_t now, draw_list *dl)
     if (id != 0 && rt->saver)
         saved = autosave_durable(rt->saver, id, editor_revision(ui_editor(rt->u)));
     const char *problem = rt->store_problem;
-    if (!problem[0] && rt->saver) {
+    bool saver_failing = false;
+    if (rt->saver) {
         autosave_problem(rt->saver, rt->shown_problem, sizeof rt->shown_problem);
-        problem = rt->shown_problem;
+        saver_failing = autosave_failing(rt->saver);
+        if (!problem[0])
+            problem = rt->shown_problem;
     }
     format_today(now, rt->today, sizeof rt->today);
     /* Not yet acknowledged by the central: the log past the syncer's receipts, and the
@@ -756,6 +883,7 @@ void runtime_frame(runtime *rt, int64_t now, draw_list *dl)
         .store_problem = problem,
         .downtime_seconds = rt->s.downtime_seconds,
         .answer_saved = saved,
+        .save_delayed = id != 0 && !saved && (saver_failing || rt->q_head < rt->q_n),
         .today = rt->today,
     };
     ui_frame(rt->u, &rt->s, &st, now, dl);

@@ -13,9 +13,10 @@
  *
  * Invariants: every event the machine hands out is appended to the signed log in order,
  * before the next intent is handled; an event the store refuses (disk full, read-only
- * database) waits in memory, in order, and is retried on every tick, and ui_status shows
- * the problem meanwhile. The real clock is read here and in main only; the session and the
- * UI get `now` (the headless runner's virtual clock, or the real one).
+ * database) waits in memory, in order, and is retried by the ticks after 250 ms, then
+ * twice as long each time up to 2 s, and ui_status shows the problem meanwhile. The real
+ * clock is read here and in main only; the session and the UI get `now` (the headless
+ * runner's virtual clock, or the real one).
  *
  * Ownership: runtime_open allocates the runtime; runtime_close flushes the saver, joins
  * its thread and frees everything. A runtime belongs to the UI thread.
@@ -34,7 +35,7 @@
 
 typedef struct runtime_config {
     const char *config_path;  /* --config kiosk.ini (required) */
-    const char *exam_path;    /* --exam DIR (required) */
+    const char *exam_path;    /* --exam DIR or FILE.bilet (required) */
     const char *data_dir;     /* --data, overrides kiosk.ini's data; NULL if not given */
     const char *policies_dir; /* --policies; NULL if not given */
     const char *lang;         /* --lang; NULL: kiosk.ini's lang */
@@ -84,9 +85,9 @@ const exam *runtime_exam(const runtime *rt);
 const kiosk_config *runtime_kiosk(const runtime *rt);
 
 /* Carries out one UI action at now: an intent goes to session_handle and its events to the
- * log; a PIN is checked against kiosk.ini's pin_hash (and wiped); a passphrase is refused
- * (no sealed packages yet); quit asks the loop to end. BILET_OK unless the runtime cannot
- * go on (no memory for the unsaved-event queue). */
+ * log; a PIN is checked against kiosk.ini's pin_hash (and wiped); a passphrase opens a
+ * package's tickets, in memory only (docs/package.md), and is wiped; quit asks the loop to end.
+ * BILET_OK unless the runtime cannot go on (no memory for the unsaved-event queue). */
 bilet_status runtime_dispatch(runtime *rt, ui_action *a, int64_t now, bilet_err *err);
 
 /* A key press / committed text: ui_key / ui_text, then every action dispatched in order. */

@@ -18,6 +18,9 @@ int cli_verify(int argc, char **argv);
 int cli_sync(int argc, char **argv);
 int cli_sheet(int argc, char **argv);
 int cli_scan(int argc, char **argv);
+int cli_grade(int argc, char **argv);
+int cli_pack(int argc, char **argv);
+int cli_documents(int argc, char **argv);
 
 /* Prints "bilet CMD: message" on stderr and returns the exit status for st. */
 int cli_report(const char *cmd, bilet_status st, const bilet_err *err);

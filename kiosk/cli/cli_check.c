@@ -5,8 +5,13 @@
  * code.key, the secret of blind sheet codes (32 random bytes, one line of hex, 0600,
  * never overwritten).
  *
+ * A packed exam (FILE.bilet, docs/package.md) is read, its signature checked (against the
+ * --trust keys when given) and its clear part loaded the same way; its tickets are counted,
+ * never shown (no passphrase is asked for).
+ *
  * Exit status: 0 the exam loads; 2 it does not (or bad usage, or code.key exists already
- * for --new-secret); 1 an unexpected failure (disk, memory).
+ * for --new-secret); 1 an unexpected failure (disk, memory), or a package with a bad
+ * signature or signed by a key not trusted.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,26 +19,30 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
 #include "exam.h"
 #include "examdir.h"
 #include "keys.h"
+#include "package.h"
 
-enum { CODE_KEY_BYTES = 32 };
+enum { CODE_KEY_BYTES = 32, TRUST_MAX = 16 };
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: bilet check --exam DIR [--policies DIR] [--trust STAFF.pub] [--new-secret]\n\n"
+            "usage: bilet check --exam DIR|FILE.bilet [--policies DIR] [--trust STAFF.pub]...\n"
+            "                   [--new-secret]\n\n"
             "Loads an exam directory (exam.ini, roster.csv, tickets.csv) and the policy\n"
             "profile exam.ini names, checks them as a kiosk would, and prints a summary.\n"
             "The first problem found is printed on one line naming file, line and field,\n"
             "and the exit status is 2.\n\n"
-            "  --exam DIR          the exam directory\n"
+            "  --exam DIR          the exam directory, or a packed exam FILE.bilet\n"
             "  --policies DIR      the folder of policy profiles (default: $BILET_POLICIES,\n"
             "                      then DIR/../policies, then the installed profiles)\n"
-            "  --trust STAFF.pub   the staff key a packed exam must be signed by (a plain\n"
+            "  --trust STAFF.pub   a staff key a packed exam may be signed by (repeat for\n"
+            "                      several); exit 1 for a bad or untrusted signature (a plain\n"
             "                      directory is unsigned; this only notes that)\n"
             "  --new-secret        create DIR/code.key, the secret of blind sheet codes\n"
             "                      (refused if it exists: printed sheets depend on it)\n"
@@ -69,6 +78,11 @@ static void print_range(size_t lo, size_t hi)
 
 static void print_tickets(const exam *e)
 {
+    if (!e->tickets) {
+        printf("  билеты (tickets): %zu, запечатаны в пакете (sealed in the package)\n",
+               e->n_tickets);
+        return;
+    }
     size_t qlo = (size_t)-1, qhi = 0, tlo = (size_t)-1, thi = 0;
     for (size_t i = 0; i < e->n_tickets; i++) {
         size_t q = 0;
@@ -198,6 +212,73 @@ static bilet_status check_secret(const char *path, bool *present, bilet_err *err
     return BILET_OK;
 }
 
+/* `bilet check --exam FILE.bilet`: signature, trust, then the clear part as a kiosk loads
+ * it. Exit 1 for a bad or untrusted signature, 2 for a malformed package or exam. */
+static int check_package(const char *path, const char *policies_opt, const char *const *trust,
+                         size_t n_trust)
+{
+    bilet_err err = { { 0 } };
+    package p;
+    bilet_status st = package_read(path, &p, &err);
+    if (st == BILET_EBADSIG)
+        return cli_report("check", st, &err);
+    if (st != BILET_OK)
+        return fail(st, &err);
+    int rc = 0;
+    exam e = { 0 };
+    if (n_trust > 0) {
+        st = package_check_trust(&p, path, trust, n_trust, &err);
+        if (st != BILET_OK) {
+            rc = st == BILET_EBADSIG ? cli_report("check", st, &err) : fail(st, &err);
+            goto out_free;
+        }
+    }
+    char policies[EXAMDIR_PATH_MAX];
+    st = examdir_find_policies(path, policies_opt, NULL, policies, sizeof policies, &err);
+    examdir_bytes files = {
+        .exam_ini = p.exam_ini,
+        .exam_ini_len = p.exam_ini_len,
+        .roster = p.roster,
+        .roster_len = p.roster_len,
+        .sealed_tickets = p.n_tickets,
+    };
+    if (st == BILET_OK)
+        st = examdir_load_bytes(path, &files, policies, &e, &err);
+    if (st == BILET_OK && strcmp(e.info.id, p.exam_id) != 0)
+        st = bilet_fail(&err, BILET_EPARSE,
+                        "%s: field exam: the package says \"%s\", its exam.ini says \"%s\"", path,
+                        p.exam_id, e.info.id);
+    if (st == BILET_OK && e.info.code == EXAM_CODE_BLIND && !p.has_code_key)
+        st = bilet_fail(&err, BILET_EPARSE,
+                        "%s: field code_key: a blind exam's package must seal its code.key", path);
+    if (st != BILET_OK) {
+        rc = fail(st, &err);
+        goto out_free;
+    }
+    print_summary(&e, policies,
+                  p.has_code_key ? "запечатан в пакете (sealed in the package)" : "нет (none)",
+                  false);
+    char hex[2 * KEYS_PUBLIC_BYTES + 1], when[32];
+    keys_hex_encode(p.staff_pk, KEYS_PUBLIC_BYTES, hex, sizeof hex, NULL);
+    time_t t = (time_t)p.created;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+        when[0] = '\0';
+    printf("  пакет (package): подписан ключом (signed by) %s, создан (created) %s%s\n", hex, when,
+           p.central ? "; копия для центра (sealed to the central key too)" : "");
+    if (n_trust > 0)
+        printf("  подпись (signature): верна, ключ доверенный (good, by a trusted key)\n");
+    else
+        fprintf(stderr,
+                "bilet check: warning: %s: the signature was not checked against a trusted key "
+                "(give --trust STAFF.pub); anybody could have made this package\n",
+                path);
+out_free:
+    exam_free(&e);
+    package_free(&p);
+    return rc;
+}
+
 int cli_check(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -207,7 +288,8 @@ int cli_check(int argc, char **argv)
     };
     const char *exam_dir = NULL;
     const char *policies_opt = NULL;
-    const char *trust = NULL;
+    const char *trust[TRUST_MAX];
+    size_t n_trust = 0;
     bool make_secret = false;
     int c;
     opterr = 0;
@@ -221,7 +303,9 @@ int cli_check(int argc, char **argv)
             policies_opt = optarg;
             break;
         case 't':
-            trust = optarg;
+            if (n_trust == TRUST_MAX)
+                return cli_usage_error("check", "--trust given more than %d times", TRUST_MAX);
+            trust[n_trust++] = optarg;
             break;
         case 'n':
             make_secret = true;
@@ -248,11 +332,10 @@ int cli_check(int argc, char **argv)
         return fail(BILET_ENOTFOUND, &err);
     }
     if (S_ISREG(sb.st_mode)) {
-        bilet_fail(&err, BILET_EINVAL,
-                   "%s: packed exams (.bilet) are not read by this version; give the exam "
-                   "directory",
-                   exam_dir);
-        return fail(BILET_EINVAL, &err);
+        if (make_secret)
+            return cli_usage_error("check", "--new-secret is for an exam directory; a package "
+                                            "carries its code secret sealed");
+        return check_package(exam_dir, policies_opt, trust, n_trust);
     }
     char policies[EXAMDIR_PATH_MAX];
     bilet_status st =
@@ -295,7 +378,7 @@ int cli_check(int argc, char **argv)
                     "it — create it with: bilet check --exam %s --new-secret\n",
                     key_path, exam_dir);
     }
-    print_summary(&e, policies, key_state, trust != NULL);
+    print_summary(&e, policies, key_state, n_trust > 0);
     if (make_secret)
         printf("code.key создан (created): %s, 0600%s\n", key_path,
                e.info.code == EXAM_CODE_BLIND ? "" : " — code = record_book does not use it");

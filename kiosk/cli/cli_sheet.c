@@ -26,6 +26,7 @@
 #include "exam.h"
 #include "examdir.h"
 #include "keys.h"
+#include "paper.h"
 #include "payload.h"
 #include "sheet.h"
 #include "sheetcode.h"
@@ -56,6 +57,7 @@ static void usage(FILE *out)
             "                    with --exam the ticket's questions are printed too\n"
             "  --policies DIR    the folder of policy profiles (as for bilet check)\n"
             "  --out FILE.pdf    the PDF to write\n"
+            "  --lang ru|kk|en   the language of the sheet's labels (default ru)\n"
             "  -h, --help        this text\n",
             DEFAULT_PAGES, SHEET_PAGES_MAX);
 }
@@ -105,7 +107,7 @@ static bilet_status read_code_key(const char *exam_dir, unsigned char key[SHEETC
                           "%s: missing; a blind exam needs its code secret (create it once with "
                           "bilet check --exam %s --new-secret)",
                           path, exam_dir);
-    return keys_file_read_hex(path, key, SHEETCODE_KEY_BYTES, err);
+    return keys_secret_file_read_hex(path, key, SHEETCODE_KEY_BYTES, err);
 }
 
 /* Appends one sheet_printed record per set, in one transaction. */
@@ -387,13 +389,20 @@ out_free:
 int cli_sheet(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "data", required_argument, NULL, 'd' },     { "exam", required_argument, NULL, 'e' },
-        { "student", required_argument, NULL, 's' },  { "all", no_argument, NULL, 'a' },
-        { "pages", required_argument, NULL, 'p' },    { "attempt", required_argument, NULL, 't' },
-        { "policies", required_argument, NULL, 'P' }, { "out", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
+        { "data", required_argument, NULL, 'd' },
+        { "exam", required_argument, NULL, 'e' },
+        { "student", required_argument, NULL, 's' },
+        { "all", no_argument, NULL, 'a' },
+        { "pages", required_argument, NULL, 'p' },
+        { "attempt", required_argument, NULL, 't' },
+        { "policies", required_argument, NULL, 'P' },
+        { "out", required_argument, NULL, 'o' },
+        { "lang", required_argument, NULL, 'L' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     options o = { .pages = DEFAULT_PAGES };
+    const char *lang = "ru";
     const char *pages_arg = NULL;
     int c;
     opterr = 0;
@@ -423,6 +432,9 @@ int cli_sheet(int argc, char **argv)
             break;
         case 'o':
             o.out = optarg;
+            break;
+        case 'L':
+            lang = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -457,9 +469,14 @@ int cli_sheet(int argc, char **argv)
     }
 
     bilet_err err = { { 0 } };
+    bilet_status rc = paper_language_use(lang, &err);
+    if (rc == BILET_EINVAL)
+        return cli_usage_error("sheet", "%s", err.msg);
+    if (rc != BILET_OK)
+        return cli_report("sheet", rc, &err); /* a catalog missing: 1 */
     keys_pair *kp = NULL;
     store *st = NULL;
-    bilet_status rc = store_open(o.data, &st, &err);
+    rc = store_open(o.data, &st, &err);
     if (rc == BILET_OK)
         rc = keys_pair_load(o.data, &kp, &err);
     int exit_code;

@@ -25,6 +25,10 @@ static const cli_command commands[] = {
     { "sync", cli_sync, "push the outbox to the central store, or export a USB bundle" },
     { "sheet", cli_sheet, "print answer sheets (PDF) with a signed QR on every page" },
     { "scan", cli_scan, "read scanned answer sheets and check their QR codes" },
+    { "grade", cli_grade, "record the grade of a sheet code at the central store" },
+    { "pack", cli_pack, "seal an exam directory into a signed package (.bilet)" },
+    { "documents", cli_documents,
+      "print the ведомость, protocols and statistics of a locked exam" },
 };
 
 static void usage(FILE *out)

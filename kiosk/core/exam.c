@@ -22,22 +22,29 @@ static void wipe(void *p, size_t n)
         *v++ = 0;
 }
 
+void exam_forget_tickets(exam *e)
+{
+    if (!e || !e->tickets)
+        return;
+    for (size_t i = 0; i < e->n_tickets; i++) {
+        exam_ticket *t = &e->tickets[i];
+        for (size_t q = 0; q < t->n_questions && q < TICKET_QUESTIONS_MAX; q++) {
+            if (t->question[q].text) {
+                wipe(t->question[q].text, strlen(t->question[q].text));
+                free(t->question[q].text);
+                t->question[q].text = NULL;
+            }
+        }
+    }
+    free(e->tickets);
+    e->tickets = NULL;
+}
+
 void exam_free(exam *e)
 {
     if (!e)
         return;
-    if (e->tickets) {
-        for (size_t i = 0; i < e->n_tickets; i++) {
-            exam_ticket *t = &e->tickets[i];
-            for (size_t q = 0; q < t->n_questions && q < TICKET_QUESTIONS_MAX; q++) {
-                if (t->question[q].text) {
-                    wipe(t->question[q].text, strlen(t->question[q].text));
-                    free(t->question[q].text);
-                }
-            }
-        }
-        free(e->tickets);
-    }
+    exam_forget_tickets(e);
     free(e->students);
     memset(e, 0, sizeof *e);
 }

@@ -146,6 +146,10 @@ typedef struct exam {
 /* Releases what the exam owns and zeroes it (ticket texts are wiped first). NULL is fine. */
 void exam_free(exam *e);
 
+/* Wipes and frees the ticket texts, keeping n_tickets: a sealed package's exam after its
+ * session is closed. NULL and an exam without tickets are fine. */
+void exam_forget_tickets(exam *e);
+
 /* The student with this record-book number (compared trimmed), or NULL. */
 const exam_student *exam_find_student(const exam *e, const char *record_book);
 

@@ -141,8 +141,10 @@ static session_screen *student_slot(session *s)
 {
     session_screen *p = &s->screen;
     for (int i = 0; i < 6; i++) {
-        if (*p == SCREEN_PIN || *p == SCREEN_INVIGILATOR || *p == SCREEN_PASSPHRASE)
+        if (*p == SCREEN_PIN || *p == SCREEN_INVIGILATOR)
             p = &s->overlay_return;
+        else if (*p == SCREEN_PASSPHRASE)
+            p = &s->passphrase_return;
         else if (*p == SCREEN_AWAY)
             p = &s->away_return;
         else if (*p == SCREEN_PAUSED)
@@ -328,6 +330,7 @@ bilet_status session_apply(session *s, const event *ev, bilet_err *err)
         return BILET_OK;
     case EV_PASSPHRASE_FAILED:
         s->passphrase_failures = ev->count;
+        s->passphrase_locked_until = ev->time + session_passphrase_delay(ev->count);
         return BILET_OK;
     case EV_ENTRY_REFUSED:
     case EV_CORRECTION:
@@ -640,6 +643,7 @@ static bilet_status handle_invigilator_key(session *s, const session_intent *in,
             text_copy(s->pending_record_book, sizeof s->pending_record_book,
                       in->text ? in->text : "");
             s->overlay_return = SCREEN_IDENTIFY;
+            s->passphrase_return = SCREEN_LOCKED;
             s->screen = SCREEN_PASSPHRASE;
             return BILET_OK;
         }
@@ -815,11 +819,25 @@ static bilet_status handle_pin(session *s, const session_intent *in, int64_t now
     return notice(s, NOTICE_PIN_WRONG, BILET_EPERM, err, "wrong PIN");
 }
 
+int64_t session_passphrase_delay(int failures)
+{
+    if (failures < SESSION_PASSPHRASE_FREE_TRIES)
+        return 0;
+    int shift = failures - SESSION_PASSPHRASE_FREE_TRIES;
+    if (shift > 16)
+        return SESSION_PASSPHRASE_LOCK_MAX;
+    int64_t d = (int64_t)1 << shift;
+    return d < SESSION_PASSPHRASE_LOCK_MAX ? d : SESSION_PASSPHRASE_LOCK_MAX;
+}
+
 static bilet_status handle_passphrase(session *s, const session_intent *in, int64_t now,
                                       session_events *out, bilet_err *err)
 {
     if (!s->sealed)
         return notice(s, NOTICE_NOT_SEALED, BILET_ESTATE, err, "the exam is not sealed");
+    if (s->passphrase_locked_until > now)
+        return notice(s, NOTICE_PASSPHRASE_LOCKED, BILET_EPERM, err,
+                      "the passphrase prompt is locked for a while after wrong passphrases");
     if (!in->ok) {
         event *ev = new_event(out, EV_PASSPHRASE_FAILED, now);
         ev->count = s->passphrase_failures + 1;
@@ -831,7 +849,8 @@ static bilet_status handle_passphrase(session *s, const session_intent *in, int6
     s->unsealed = true;
     if (!s->opened)
         return emit_opened(s, out, s->pending_record_book, now, err);
-    s->screen = s->overlay_return;
+    s->screen = s->passphrase_return;
+    s->overlay_return = s->passphrase_return;
     return BILET_OK;
 }
 
@@ -862,6 +881,14 @@ bilet_status session_handle(session *s, const session_intent *in, int64_t now, s
             break;
         case SCREEN_SUBMIT_CONFIRM:
             s->screen = SCREEN_ANSWER;
+            break;
+        case SCREEN_PASSPHRASE:
+            /* Before the opening the invigilator may step back; after a restart the
+             * tickets are needed to go on, so the prompt stays. */
+            if (!s->opened) {
+                s->screen = SCREEN_INVIGILATOR;
+                s->overlay_return = SCREEN_LOCKED;
+            }
             break;
         case SCREEN_TICKET:
             if (s->second_pending) {
@@ -1048,6 +1075,7 @@ void session_restore_finish(session *s, int64_t now, int64_t downtime_seconds)
     }
     if (s->sealed && !s->unsealed && s->opened && !s->closed) {
         s->overlay_return = sc;
+        s->passphrase_return = sc;
         sc = SCREEN_PASSPHRASE;
     } else {
         s->overlay_return = sc;

@@ -96,8 +96,9 @@ typedef enum session_notice {
     NOTICE_DATE_MISMATCH, /* opened on another date than exam.ini's */
     NOTICE_EXTRA_TIME,    /* time added */
     NOTICE_DOWNTIME_CREDITED,
-    NOTICE_TIME_WARNING, /* 15, 5 or 1 minute left (see session_view.warning_minutes) */
-    NOTICE_NOT_SEALED,   /* a passphrase intent for an exam that is not sealed */
+    NOTICE_TIME_WARNING,      /* 15, 5 or 1 minute left (see session_view.warning_minutes) */
+    NOTICE_NOT_SEALED,        /* a passphrase intent for an exam that is not sealed */
+    NOTICE_PASSPHRASE_LOCKED, /* a try while the passphrase prompt is locked */
 } session_notice;
 
 /* Randomness for the draw: a uniform integer in [0, upper). libsodium's
@@ -134,7 +135,9 @@ enum {
     SESSION_PIN_TRIES = 5,
     SESSION_PIN_LOCK_SECONDS = 300,
     SESSION_DONE_SECONDS = 10,
-    SESSION_EXTRA_STEP_SECONDS = 300
+    SESSION_EXTRA_STEP_SECONDS = 300,
+    SESSION_PASSPHRASE_FREE_TRIES = 3, /* the 3rd wrong passphrase locks the prompt 1 s, … */
+    SESSION_PASSPHRASE_LOCK_MAX = 300, /* … doubling each time, at most this many seconds */
 };
 
 /* One student's attempt at this terminal. */
@@ -169,7 +172,8 @@ typedef struct session {
     session_screen overlay_return; /* where Esc leaves pin/invigilator to */
     session_screen paused_return;
     session_screen away_return;
-    session_screen ticket_return; /* F10: answer, to go back with Esc */
+    session_screen ticket_return;     /* F10: answer, to go back with Esc */
+    session_screen passphrase_return; /* after a restart: where the right passphrase leads */
     bool second_pending;
     session_notice notice;
     int warning_minutes; /* the last time warning given: 15, 5, 1 or 0 */
@@ -197,7 +201,8 @@ typedef struct session {
 
     int pin_failures;
     int64_t pin_locked_until;
-    int passphrase_failures;
+    int passphrase_failures;         /* wrong passphrases in this session, from the log */
+    int64_t passphrase_locked_until; /* the last failure's time + session_passphrase_delay */
     bool large_type;
 
     int64_t downtime_seconds; /* measured after a restart, offered on the first F3 */
@@ -257,6 +262,10 @@ int64_t session_room_deadline(const session *s);
 const exam_student *session_student(const session *s);
 /* The ticket drawn by the attempt, or NULL. */
 const exam_ticket *session_ticket(const session *s);
+
+/* How long the passphrase prompt stays locked after the n-th wrong passphrase: 0 before
+ * the third, then 2^(n-3) seconds, at most SESSION_PASSPHRASE_LOCK_MAX. */
+int64_t session_passphrase_delay(int failures);
 
 const char *session_screen_name(session_screen sc);
 /* The screen for a name ("answer"), SCREEN_COUNT when unknown. */

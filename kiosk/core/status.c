@@ -3,13 +3,40 @@
  */
 #include "status.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
+
+/* Keeps status.h's promise that a message is one line of UTF-8. Messages quote what the
+ * user's files and the network hold, cut to a byte count ("%.64s", the buffer's size):
+ * fuzzing (docs/fuzzing.md) found cuts inside a Cyrillic letter, raw bytes of a file
+ * quoted in jansson's and libcsv's words, and a CR that sent the terminal's cursor back.
+ * So every byte that is not part of well-formed UTF-8 becomes '?' and every control
+ * character a space. */
+static void message_scrub(char *msg)
+{
+    size_t len = strnlen(msg, BILET_ERR_MAX);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = 0;
+        size_t n = text_utf8_decode(msg + i, len - i, &cp);
+        if (n == 0) {
+            msg[i] = '?';
+            n = 1;
+        } else if (cp < 0x20 || cp == 0x7f) {
+            msg[i] = ' ';
+        }
+        i += n;
+    }
+}
+
 bilet_status bilet_vfail(bilet_err *err, bilet_status st, const char *fmt, va_list ap)
 {
-    if (err)
+    if (err) {
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        message_scrub(err->msg);
+    }
     return st;
 }
 
@@ -42,6 +69,7 @@ void bilet_err_prefix(bilet_err *err, const char *fmt, ...)
     memcpy(err->msg, head, hn);
     memcpy(err->msg + hn, tail, tn);
     err->msg[hn + tn] = '\0';
+    message_scrub(err->msg);
 }
 
 const char *bilet_status_name(bilet_status st)

@@ -34,11 +34,38 @@ enum {
 bilet_status examdir_load(const char *exam_dir, const char *policies_dir, exam *out,
                           bilet_err *err);
 
+/* The bytes of an exam's files, as a sealed package (docs/package.md) carries them. */
+typedef struct examdir_bytes {
+    const char *exam_ini;
+    size_t exam_ini_len;
+    const char *roster;
+    size_t roster_len;
+    const char *tickets; /* NULL: sealed, not loaded; the exam gets sealed_tickets as count */
+    size_t tickets_len;
+    size_t sealed_tickets; /* the ticket count the package states (used when tickets is NULL) */
+} examdir_bytes;
+
+/* Loads an exam from the bytes of its files through every check of examdir_load, from
+ * memory (nothing is written to disk). label stands for the directory in messages
+ * ("exam.bilet" → "exam.bilet/roster.csv:14: ..."). With tickets NULL the exam has
+ * n_tickets = sealed_tickets and tickets NULL until examdir_attach_tickets. Statuses and
+ * ownership as examdir_load. */
+bilet_status examdir_load_bytes(const char *label, const examdir_bytes *files,
+                                const char *policies_dir, exam *out, bilet_err *err);
+
+/* Parses tickets.csv from memory into a sealed exam loaded above: the count must equal the
+ * sealed count and the tickets pass exam_check_policy. The parsed texts are owned by e
+ * (exam_forget_tickets or exam_free wipe them); tickets is borrowed and not kept. On
+ * failure e is unchanged. BILET_EPARSE/ERULE naming "label/tickets.csv:LINE". */
+bilet_status examdir_attach_tickets(const char *label, const char *tickets, size_t len, exam *e,
+                                    bilet_err *err);
+
 /* Finds the folder of policy profiles, first match wins: explicit_dir (--policies; it must
  * exist), kiosk_ini_dir (kiosk.ini's `policies =`, resolved by the caller; may be NULL),
- * $BILET_POLICIES, <exam_dir>/../policies, then the installed BILET_DATADIR/policies. Writes
- * the folder's path into out (outlen bytes). BILET_ENOTFOUND naming every place looked at
- * when none exists; BILET_EINVAL when a path does not fit out. */
+ * $BILET_POLICIES, <exam_dir>/../policies (for a package file: policies/ beside it), then the
+ * installed BILET_DATADIR/policies. Writes the folder's path into out (outlen bytes).
+ * BILET_ENOTFOUND naming every place looked at when none exists; BILET_EINVAL when a path does not
+ * fit out. */
 bilet_status examdir_find_policies(const char *exam_dir, const char *explicit_dir,
                                    const char *kiosk_ini_dir, char *out, size_t outlen,
                                    bilet_err *err);

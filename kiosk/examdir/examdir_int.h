@@ -24,6 +24,18 @@
 bilet_status examdir_text_read(const char *path, size_t max, char **text, size_t *len,
                                bilet_err *err);
 
+/* Serves files from memory instead of the disk, for the calling thread, until called again
+ * with NULL: examdir_text_read of a path equal to files[i].path reads files[i]'s bytes
+ * (borrowed; they must outlive the setting). Other paths are read from disk as usual. A
+ * package's exam.ini, roster.csv and tickets.csv go through every check of a directory's
+ * this way, and its tickets never touch the disk. */
+typedef struct examdir_mem_file {
+    const char *path;
+    const char *bytes;
+    size_t len;
+} examdir_mem_file;
+void examdir_mem_files_set(const examdir_mem_file *files, size_t n);
+
 /* Wipes (ticket texts are secret until drawn) and frees a buffer from examdir_text_read. */
 void examdir_text_free(char *text, size_t len);
 

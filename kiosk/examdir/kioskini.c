@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "examdir_int.h"
+#include "text.h"
 
 typedef enum kiosk_key {
     KK_NAME,
@@ -53,6 +54,39 @@ static bilet_status path_value(const kioskini_ctx *c, int line, const char *fiel
     if (st != BILET_OK)
         return bilet_fail(err, BILET_EPARSE, "%s:%d: field %s: the path is too long", c->cfg->path,
                           line, field);
+    return BILET_OK;
+}
+
+/* `trust =`: one path or several separated by commas, each resolved as a path value. */
+static bilet_status trust_value(kioskini_ctx *c, int line, const char *value, bilet_err *err)
+{
+    kiosk_config *cfg = c->cfg;
+    const char *p = value;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        char item[EXAMDIR_PATH_MAX];
+        if (n >= sizeof item)
+            return bilet_fail(err, BILET_EPARSE, "%s:%d: field trust: a path is too long",
+                              cfg->path, line);
+        memcpy(item, p, n);
+        item[n] = '\0';
+        char trimmed[EXAMDIR_PATH_MAX];
+        text_trim_copy(item, trimmed, sizeof trimmed);
+        if (trimmed[0]) {
+            if (cfg->n_trust == KIOSKINI_TRUST_MAX)
+                return bilet_fail(err, BILET_EPARSE, "%s:%d: field trust: more than %d keys",
+                                  cfg->path, line, (int)KIOSKINI_TRUST_MAX);
+            bilet_status st = path_value(c, line, "trust", trimmed, cfg->trust_list[cfg->n_trust],
+                                         sizeof cfg->trust_list[0], err);
+            if (st != BILET_OK)
+                return st;
+            cfg->n_trust++;
+        }
+        p += n + (comma ? 1 : 0);
+    }
+    if (cfg->n_trust > 0)
+        memcpy(cfg->trust, cfg->trust_list[0], sizeof cfg->trust);
     return BILET_OK;
 }
 
@@ -103,7 +137,7 @@ static bilet_status on_key(examdir_ini *ini, void *user, const char *section, co
     case KK_CENTRAL:
         return examdir_value_text(path, line, key, value, cfg->central, sizeof cfg->central, err);
     case KK_TRUST:
-        return path_value(c, line, key, value, cfg->trust, sizeof cfg->trust, err);
+        return trust_value(c, line, value, err);
     case KK_PRINTER:
         return examdir_value_text(path, line, key, value, cfg->printer, sizeof cfg->printer, err);
     case KK_LANG:

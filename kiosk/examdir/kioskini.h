@@ -19,6 +19,7 @@
 enum {
     KIOSKINI_PIN_HASH_MAX = 128, /* an Argon2id string as libsodium writes it, with its NUL */
     KIOSKINI_LANG_MAX = 8,
+    KIOSKINI_TRUST_MAX = 8, /* staff keys in `trust =`, separated by commas */
 };
 
 typedef struct kiosk_config {
@@ -27,12 +28,14 @@ typedef struct kiosk_config {
     char name[EXAM_TEXT_MAX];    /* the terminal's name, shown and recorded; "" if unset */
     char data[EXAMDIR_PATH_MAX]; /* resolved data folder; "" if unset */
     char pin_hash[KIOSKINI_PIN_HASH_MAX];
-    char central[EXAMDIR_PATH_MAX];     /* URL; "" offline only */
-    char trust[EXAMDIR_PATH_MAX];       /* resolved; "" if unset */
-    char printer[EXAM_TEXT_MAX];        /* CUPS queue; "" saves PDFs */
-    char lang[KIOSKINI_LANG_MAX];       /* "ru" (default), "kk" or "en" */
-    char central_pub[EXAMDIR_PATH_MAX]; /* resolved; "" if unset */
-    char policies[EXAMDIR_PATH_MAX];    /* resolved; "" if unset */
+    char central[EXAMDIR_PATH_MAX]; /* URL; "" offline only */
+    char trust[EXAMDIR_PATH_MAX];   /* the first trusted key, resolved; "" if unset */
+    size_t n_trust;                 /* `trust =` a path or paths separated by commas */
+    char trust_list[KIOSKINI_TRUST_MAX][EXAMDIR_PATH_MAX]; /* each resolved */
+    char printer[EXAM_TEXT_MAX];                           /* CUPS queue; "" saves PDFs */
+    char lang[KIOSKINI_LANG_MAX];                          /* "ru" (default), "kk" or "en" */
+    char central_pub[EXAMDIR_PATH_MAX];                    /* resolved; "" if unset */
+    char policies[EXAMDIR_PATH_MAX];                       /* resolved; "" if unset */
 } kiosk_config;
 
 /* Reads kiosk.ini at path into *out. BILET_EPARSE naming "path:line: field KEY: ..." for an

@@ -58,10 +58,53 @@ static int line_of(const char *s, size_t off)
     return line;
 }
 
+/* The files of a package being loaded (examdir_mem_files_set): served from memory under
+ * their names, per thread, only while the load runs. */
+static _Thread_local const examdir_mem_file *mem_files;
+static _Thread_local size_t n_mem_files;
+
+void examdir_mem_files_set(const examdir_mem_file *files, size_t n)
+{
+    mem_files = files;
+    n_mem_files = files ? n : 0;
+}
+
+/* A copy of the in-memory file named path; false when there is none of that name. */
+static bool read_mem(const char *path, size_t max, char **buf, size_t *len, bilet_status *st,
+                     bilet_err *err)
+{
+    for (size_t i = 0; i < n_mem_files; i++) {
+        const examdir_mem_file *m = &mem_files[i];
+        if (strcmp(m->path, path) != 0)
+            continue;
+        if (m->len > max) {
+            *st = bilet_fail(err, BILET_ETOOBIG,
+                             "%s: the file is over %zu bytes, more than bilet reads", path, max);
+            return true;
+        }
+        char *b = malloc(m->len + 1);
+        if (!b) {
+            *st = bilet_fail(err, BILET_ENOMEM, "%s: out of memory", path);
+            return true;
+        }
+        if (m->len)
+            memcpy(b, m->bytes, m->len);
+        b[m->len] = '\0';
+        *buf = b;
+        *len = m->len;
+        *st = BILET_OK;
+        return true;
+    }
+    return false;
+}
+
 static bilet_status read_all(const char *path, size_t max, char **buf, size_t *len, bilet_err *err)
 {
     *buf = NULL;
     *len = 0;
+    bilet_status mst;
+    if (read_mem(path, max, buf, len, &mst, err))
+        return mst;
     FILE *f = fopen(path, "rb");
     if (!f) {
         if (errno == ENOENT)

@@ -41,7 +41,7 @@ bilet_status examdir_value_bool(const char *path, int line, const char *field, c
                                 bool *out, bilet_err *err)
 {
     static const char *const words[] = { "yes", "no", "true", "false", "да", "нет" };
-    size_t i;
+    size_t i = 0;
     bilet_status st = examdir_value_word(path, line, field, value, words,
                                          sizeof words / sizeof words[0], "yes, no", &i, err);
     if (st == BILET_OK)

@@ -33,6 +33,11 @@ static const char *const migrations[] = {
     " type TEXT NOT NULL);",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
+/* user_version after each step, as literals: SQL text is never formatted at run time
+ * (script/check-sql). */
+static const char *const set_version[] = { "PRAGMA user_version = 1" };
+_Static_assert(sizeof set_version / sizeof set_version[0] == SCHEMA_VERSION,
+               "one PRAGMA user_version per migration step");
 
 const char *store_basename(const char *path)
 {
@@ -64,6 +69,24 @@ bilet_status store_sqlite_fail(bilet_err *err, sqlite3 *db, int rc, const char *
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
         return bilet_fail(err, BILET_EIO, "%s: the database stayed busy (%s: %s)", path, what, msg);
+    case SQLITE_READONLY:
+        return bilet_fail(err, BILET_EIO,
+                          "%s: the database is read-only here, nothing can be written (%s: %s)",
+                          path, what, msg);
+    case SQLITE_FULL:
+        return bilet_fail(err, BILET_EIO, "%s: the disk is full (%s: %s)", path, what, msg);
+    case SQLITE_IOERR: {
+        /* The system's own reason says more than "disk I/O error": "File too large", "No
+         * space left on device", "Read-only file system". */
+        int e = db ? sqlite3_system_errno(db) : 0;
+        if (e != 0)
+            return bilet_fail(err, BILET_EIO, "%s: %s failed: %s (%s)", path, what, strerror(e),
+                              msg);
+        return bilet_fail(err, BILET_EIO,
+                          "%s: %s failed: the disk refused it — full, over a size limit, "
+                          "read-only or failing (%s)",
+                          path, what, msg);
+    }
     default:
         return bilet_fail(err, BILET_EIO, "%s: %s failed: %s", path, what, msg);
     }
@@ -96,7 +119,6 @@ static bilet_status user_version(sqlite3 *db, const char *path, int *out, bilet_
 bilet_status store_migrate(sqlite3 *db, const char *path, bilet_err *err)
 {
     int version = 0;
-    char sql[64];
     bilet_status st = exec(db, path, "BEGIN IMMEDIATE", err);
     if (st != BILET_OK)
         return st;
@@ -119,8 +141,7 @@ bilet_status store_migrate(sqlite3 *db, const char *path, bilet_err *err)
             goto out_rollback;
     }
     if (version != SCHEMA_VERSION) {
-        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SCHEMA_VERSION);
-        st = exec(db, path, sql, err);
+        st = exec(db, path, set_version[SCHEMA_VERSION - 1], err);
         if (st != BILET_OK)
             goto out_rollback;
     }

@@ -329,6 +329,9 @@ bilet_status outbox_read(outbox *o, uint64_t after_seq, size_t max_records, size
     return BILET_OK;
 }
 
+static bilet_status check_hash(outbox *o, uint64_t seq, const unsigned char hash[KEYS_HASH_BYTES],
+                               bilet_err *err);
+
 bilet_status outbox_next(outbox *o, size_t max_records, size_t max_bytes,
                          const outbox_record **recs, size_t *n, bilet_err *err)
 {
@@ -338,6 +341,19 @@ bilet_status outbox_next(outbox *o, size_t max_records, size_t max_bytes,
     bilet_status st = read_acked(o, &s, err);
     if (st != BILET_OK)
         return st;
+    /* The log must still hold the last record this central acknowledged, with the hash its
+     * signed receipt named. A last record removed (or removed and written anew) after it was
+     * sent leaves a chain that `bilet verify` finds intact: the receipt is what catches it
+     * (DESIGN.md), and nothing more is sent from a log that lost acknowledged records. */
+    if (s.acked_seq > 0 && check_hash(o, s.acked_seq, s.acked_hash, err) != BILET_OK) {
+        char hex[2 * KEYS_HASH_BYTES + 1];
+        keys_hex_encode(s.acked_hash, KEYS_HASH_BYTES, hex, sizeof hex, NULL);
+        return bilet_fail(err, BILET_ECORRUPT,
+                          "%s: record %llu is not the one %s acknowledged (hash %.16s…): a "
+                          "record was removed or replaced after the central stored it; the "
+                          "central keeps the original",
+                          o->db_path, (unsigned long long)s.acked_seq, o->central, hex);
+    }
     return outbox_read(o, s.acked_seq, max_records, max_bytes, recs, n, err);
 }
 

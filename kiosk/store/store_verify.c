@@ -64,8 +64,11 @@ static bilet_status quick_check(sqlite3 *db, const char *path, store_verify_repo
                         res ? res : "no answer");
     } else {
         bs = store_sqlite_fail(err, db, rc, path, "checking the database");
-        /* Whatever SQLite says, a file that cannot even be checked is damaged. */
-        if (bs == BILET_EIO)
+        /* A file that cannot even be checked is damaged, unless SQLite says why it could
+         * not look: read-only (a WAL database needs its -shm beside it), or not openable. */
+        int why = rc & 0xff;
+        if (bs == BILET_EIO && why != SQLITE_READONLY && why != SQLITE_CANTOPEN &&
+            why != SQLITE_PERM)
             bs = bilet_fail(err, BILET_ECORRUPT,
                             "%s: the database file is damaged or truncated (%s)", path,
                             sqlite3_errmsg(db));

@@ -291,7 +291,11 @@ void ui_screen_answer(ui *u, const session *s, const ui_status *st, int64_t now,
     ui_rect b = l->status_bar;
     int lh = ui_line_h(u, FONT_REGULAR, z->f_small);
     int by = b.y + (b.h - lh) / 2;
-    const char *saved = st->answer_saved ? _("Saved") : _("Saving…");
+    /* A store that refuses writes is the invigilator's business (their screen says what);
+     * the student is only told, without alarm, that the text is safe and saved later. */
+    const char *saved = st->answer_saved   ? _("Saved")
+                        : st->save_delayed ? _("Saving delayed")
+                                           : _("Saving…");
     int sw = ui_put_right(u, dl, b.x + b.w, by, FONT_BOLD, z->f_small,
                           st->answer_saved ? t->ok : t->muted, saved, b.w / 3);
     int room = b.w - sw - z->pad;
@@ -304,6 +308,9 @@ void ui_screen_answer(ui *u, const session *s, const ui_status *st, int64_t now,
         problem = notice_on_answer(s);
     if (problem) {
         ui_put(u, dl, b.x, by, FONT_BOLD, z->f_small, t->danger, problem, room);
+    } else if (st->save_delayed) {
+        ui_put(u, dl, b.x, by, FONT_REGULAR, z->f_small, t->muted,
+               _("Your text is kept and will be saved"), room);
     } else {
         long chars = (long)editor_chars(u->ed), words = (long)editor_words(u->ed);
         const char *c = ui_fmt(u, P_("%ld character", "%ld characters", chars), chars);

@@ -115,9 +115,17 @@ void ui_screen_passphrase(ui *u, const session *s, int64_t now, draw_list *dl)
          _("The tickets are sealed. Type the passphrase the exam office gave you to open them."),
          FONT_REGULAR, p.z->f_body, p.t->muted);
     p.y += p.z->gap;
-    masked_field(u, &p, dl, text_utf8_count(u->field, u->field_len));
-    if (s->notice == NOTICE_PASSPHRASE_WRONG)
-        line(u, &p, dl, _("Wrong passphrase. Try again."), FONT_BOLD, p.z->f_body, p.t->danger);
+    bool locked = s->passphrase_locked_until > now;
+    if (locked) {
+        char clock[32];
+        ui_format_clock(clock, sizeof clock, s->passphrase_locked_until - now);
+        line(u, &p, dl, ui_fmt(u, _("Too many wrong passphrases. Try again in %s"), clock),
+             FONT_BOLD, p.z->f_title, p.t->danger);
+    } else {
+        masked_field(u, &p, dl, text_utf8_count(u->field, u->field_len));
+        if (s->notice == NOTICE_PASSPHRASE_WRONG)
+            line(u, &p, dl, _("Wrong passphrase. Try again."), FONT_BOLD, p.z->f_body, p.t->danger);
+    }
     if (s->passphrase_failures > 0)
         line(u, &p, dl,
              ui_fmt(u,
@@ -125,7 +133,9 @@ void ui_screen_passphrase(ui *u, const session *s, int64_t now, draw_list *dl)
                        s->passphrase_failures),
                     s->passphrase_failures),
              FONT_REGULAR, p.z->f_small, p.t->muted);
-    ui_draw_footer(u, s, p.t, p.z, _("Enter — open the tickets"), dl);
+    const char *enter = _("Enter — open the tickets");
+    const char *keys = s->opened ? enter : ui_fmt2(u, "%s\t%s", enter, _("Esc — back"));
+    ui_draw_footer(u, s, p.t, p.z, locked ? (s->opened ? "" : _("Esc — back")) : keys, dl);
 }
 
 /* ---- invigilator ---- */
@@ -363,9 +373,14 @@ void ui_screen_invigilator(ui *u, const session *s, const ui_status *st, int64_t
                     st->pending_records),
              FONT_REGULAR, z->f_small, t->muted);
     }
-    if (st->store_problem && st->store_problem[0])
+    if (st->store_problem && st->store_problem[0]) {
         line(u, &r, dl, ui_fmt(u, _("Storage problem: %s"), st->store_problem), FONT_BOLD,
              z->f_small, t->danger);
+        line(u, &r, dl,
+             _("The exam goes on: answers and records are kept in memory and saved as soon as "
+               "the disk takes them."),
+             FONT_REGULAR, z->f_small, t->danger);
+    }
     if (st->kiosk_name && st->kiosk_name[0])
         line(u, &r, dl, ui_fmt(u, _("Terminal: %s"), st->kiosk_name), FONT_REGULAR, z->f_small,
              t->muted);

@@ -591,7 +591,8 @@ size_t ui_key_press(ui *u, const session *s, ui_key key, unsigned mods, int64_t 
             field_backspace(u);
             return 0;
         }
-        if (key != UI_KEY_RETURN || u->field_len == 0 || (pin && s->pin_locked_until > now))
+        if (key != UI_KEY_RETURN || u->field_len == 0 || (pin && s->pin_locked_until > now) ||
+            (!pin && s->passphrase_locked_until > now))
             return 0;
         size_t n = with_text(out, 0, pin ? UI_ACT_CHECK_PIN : UI_ACT_CHECK_PASSPHRASE,
                              pin ? INTENT_PIN : INTENT_PASSPHRASE, u->field, u->field_len);
@@ -662,6 +663,9 @@ size_t ui_text(ui *u, const session *s, const char *utf8, int64_t now,
             field_append(u, utf8, field_cap(s->screen));
         return 0;
     case SCREEN_PASSPHRASE:
+        if (s->passphrase_locked_until <= now)
+            field_append(u, utf8, field_cap(s->screen));
+        return 0;
     case SCREEN_IDENTIFY:
         field_append(u, utf8, field_cap(s->screen));
         return 0;

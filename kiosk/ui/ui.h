@@ -99,6 +99,7 @@ typedef struct ui_status {
     const char *store_problem; /* "" or one line: the disk is full, the database is read-only… */
     int64_t downtime_seconds;  /* measured after a restart; 0 none */
     bool answer_saved;         /* the typed text up to now is durable */
+    bool save_delayed;         /* it cannot be saved now (disk full…): kept in memory */
     const char *today;         /* the terminal's local date, YYYY-MM-DD: F1 opens with it */
 } ui_status;
 

@@ -15,7 +15,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth.h"
 #include "batch.h"
+#include "console.h"
+#include "grading.h"
+#include "keys.h"
 #include "record.h"
 #include "report.h"
 
@@ -139,6 +143,16 @@ void api_error(api_response *resp, int status, const char *message)
 
 bool api_route_ok(const char *method, const char *path, api_response *resp)
 {
+    int console = console_route_ok(method, path, resp);
+    if (console >= 0)
+        return console;
+    if (grading_route(path)) { /* blind grading (grading.h) */
+        if (grading_method_ok(path, method))
+            return true;
+        api_error(resp, 405, "method not allowed");
+        resp->allow = grading_allow(path);
+        return false;
+    }
     route r = route_of(path, NULL, NULL);
     if (r == ROUTE_NONE) {
         api_error(resp, 404, "no such endpoint");
@@ -158,35 +172,83 @@ void api_token_hash(const char *token, char out[2 * KEYS_HASH_BYTES + 1])
 }
 
 /* A staff member who presented a token. */
-typedef struct staff {
-    char name[CDB_NAME_MAX];
-    char role[CDB_NAME_MAX];
-} staff;
+typedef api_staff staff;
 
-/* True when the request carries a valid token of a role in roles (NULL: any role);
- * otherwise *resp holds the 401, 403 or 500. */
+const char *api_arg(const api_request *req, const char *name)
+{
+    return req->arg ? req->arg(req->arg_cls, name) : NULL;
+}
+
+void api_answer_json(api_response *resp, int status, json_t *doc)
+{
+    answer_json(resp, status, doc);
+}
+
+/* Whether Origin names this server itself (scheme and Host as the request came in). */
+static bool same_origin(const api_request *req)
+{
+    const char *scheme = req->https ? "https://" : "http://";
+    size_t sl = strlen(scheme);
+    if (!req->origin || !req->host || strncmp(req->origin, scheme, sl) != 0)
+        return false;
+    return strcmp(req->origin + sl, req->host) == 0;
+}
+
+/* True when the request carries a valid token of a role in roles (NULL: any role), or a
+ * valid session cookie (with the CSRF token and a same-origin Origin on a change);
+ * otherwise *resp holds the 401, 403 or 503. */
 static bool authorise(cdb *db, const api_request *req, const char *const *roles, staff *who,
                       api_response *resp)
 {
     static const char bearer[] = "Bearer ";
     const char *h = req->authorization;
     char hash[2 * KEYS_HASH_BYTES + 1];
+    char session[AUTH_TOKEN_HEX + 1];
     bilet_err err = { { 0 } };
     bool found = false;
-    if (!h || strncmp(h, bearer, sizeof bearer - 1) != 0 || !h[sizeof bearer - 1]) {
-        api_error(resp, 401, "a staff token is required (Authorization: Bearer TOKEN)");
-        resp->auth_challenge = true;
-        return false;
-    }
-    api_token_hash(h + sizeof bearer - 1, hash);
-    if (cdb_staff_find(db, hash, &found, who->name, who->role, &err) != BILET_OK) {
-        api_error(resp, 500, err.msg);
-        return false;
-    }
-    if (!found) {
-        api_error(resp, 401, "unknown staff token");
-        resp->auth_challenge = true;
-        return false;
+    memset(who, 0, sizeof *who);
+    if (!h && auth_cookie_token(req->cookie, session)) {
+        auth_who w;
+        bilet_status st = auth_session_find(db, session, (int64_t)time(NULL), &found, &w, &err);
+        bool change = strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
+        bool csrf_ok = !change || auth_csrf_ok(session, req->csrf);
+        keys_wipe(session, sizeof session);
+        if (st != BILET_OK) {
+            api_error(resp, 503, err.msg);
+            return false;
+        }
+        if (!found) {
+            api_error(resp, 401, "the session has ended: sign in again");
+            return false;
+        }
+        if (change && ((req->fetch_site && strcmp(req->fetch_site, "same-origin") != 0) ||
+                       !same_origin(req))) {
+            api_error(resp, 403, "a change from another site is refused");
+            return false;
+        }
+        if (!csrf_ok) {
+            api_error(resp, 403, "the CSRF token is missing or wrong (X-CSRF-Token)");
+            return false;
+        }
+        snprintf(who->name, sizeof who->name, "%s", w.name);
+        snprintf(who->role, sizeof who->role, "%s", w.role);
+        who->cookie = true;
+    } else {
+        if (!h || strncmp(h, bearer, sizeof bearer - 1) != 0 || !h[sizeof bearer - 1]) {
+            api_error(resp, 401, "a staff token is required (Authorization: Bearer TOKEN)");
+            resp->auth_challenge = true;
+            return false;
+        }
+        api_token_hash(h + sizeof bearer - 1, hash);
+        if (cdb_staff_find(db, hash, &found, who->name, who->role, &err) != BILET_OK) {
+            api_error(resp, 500, err.msg);
+            return false;
+        }
+        if (!found) {
+            api_error(resp, 401, "unknown staff token");
+            resp->auth_challenge = true;
+            return false;
+        }
     }
     if (!roles)
         return true;
@@ -197,6 +259,12 @@ static bool authorise(cdb *db, const api_request *req, const char *const *roles,
     snprintf(msg, sizeof msg, "the role %s may not use this endpoint", who->role);
     api_error(resp, 403, msg);
     return false;
+}
+
+bool api_authorise(cdb *db, const api_request *req, const char *const *roles, api_staff *who,
+                   api_response *resp)
+{
+    return authorise(db, req, roles, who, resp);
 }
 
 bool api_is_records(const api_request *req)
@@ -372,8 +440,14 @@ void api_handle(const api_ctx *ctx, cdb *db, const api_request *req, api_respons
     memset(resp, 0, sizeof *resp);
     if (!api_route_ok(req->method, req->path, resp))
         return;
+    if (console_handle(ctx, db, req, resp))
+        return;
     if (!db) {
         api_error(resp, 503, "the database is not reachable");
+        return;
+    }
+    if (grading_route(req->path)) {
+        grading_handle(ctx, db, req, resp);
         return;
     }
     bool post = strcmp(req->method, "POST") == 0;

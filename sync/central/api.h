@@ -27,7 +27,11 @@ enum {
 typedef struct api_ctx {
     const keys_pair *central; /* signs receipts; borrowed */
     char central_hex[2 * KEYS_PUBLIC_BYTES + 1];
+    const char *web_root; /* the staff console's static files (web.h), or NULL: none */
 } api_ctx;
+
+/* Looks up a query argument (?name=value, URL-decoded) of the request; NULL when absent. */
+typedef const char *(*api_arg_fn)(void *cls, const char *name);
 
 typedef struct api_request {
     const char *method;
@@ -36,6 +40,16 @@ typedef struct api_request {
     const char *authorization; /* the Authorization header, or NULL */
     const char *body;
     size_t len;
+    /* The web console's headers (auth.h, docs/console.md); NULL when absent. */
+    const char *cookie;       /* Cookie */
+    const char *origin;       /* Origin */
+    const char *host;         /* Host */
+    const char *csrf;         /* X-CSRF-Token */
+    const char *fetch_site;   /* Sec-Fetch-Site */
+    const char *content_type; /* Content-Type */
+    api_arg_fn arg;           /* query arguments; NULL: none */
+    void *arg_cls;
+    bool https; /* came over TLS */
 } api_request;
 
 typedef struct api_response {
@@ -45,6 +59,9 @@ typedef struct api_response {
     bool auth_challenge;      /* 401: send WWW-Authenticate */
     char *body;               /* malloc'd; freed by api_response_free */
     size_t len;
+    char set_cookie[192];  /* a Set-Cookie value, or "" */
+    char disposition[320]; /* a Content-Disposition value, or "" */
+    bool cacheable;        /* a static file: may be kept (revalidated), not no-store */
 } api_response;
 
 /* The largest body the route of path accepts (API_BODY_MAX, or API_SCAN_BODY_MAX). */
@@ -70,6 +87,29 @@ bool api_records_read(const api_request *req, batch *b, api_response *resp);
 /* Judges and stores the batch (cdb_ingest) and fills *resp with the signed receipt, or a
  * 503 when the database failed (db NULL: not reachable). b stays the caller's. */
 void api_records_store(const api_ctx *ctx, cdb *db, batch *b, api_response *resp);
+
+/* The query argument `name` of req, or NULL. */
+const char *api_arg(const api_request *req, const char *name);
+
+/* A staff member as the request authenticated them (Bearer token or session cookie). */
+typedef struct api_staff {
+    char name[CDB_NAME_MAX];
+    char role[CDB_NAME_MAX];
+    bool cookie; /* by a session cookie (then CSRF and Origin were checked on changes) */
+} api_staff;
+
+/* The one check of who may call a staff endpoint: a Bearer staff token, or a session
+ * cookie of the web console — for a method other than GET/HEAD the cookie must come with
+ * the session's X-CSRF-Token and a same-origin Origin. roles is a NULL-terminated list
+ * (NULL: any staff role). True with *who filled; false with *resp holding the 401, 403
+ * or 503. */
+bool api_authorise(cdb *db, const api_request *req, const char *const *roles, api_staff *who,
+                   api_response *resp);
+
+struct json_t;
+
+/* Takes ownership of doc (a jansson value; NULL: a 500) and answers with it as JSON. */
+void api_answer_json(api_response *resp, int status, struct json_t *doc);
 
 /* A response with `{"error": message}`. */
 void api_error(api_response *resp, int status, const char *message);

@@ -116,6 +116,56 @@ bilet_status cdb_staff_read_log(cdb *db, const char *staff, const char *what, in
     return db->ops->staff_read_log(db, staff, what, now, err);
 }
 
+bilet_status cdb_staff_password_set(cdb *db, const char *name, const char *pwhash, int64_t now,
+                                    bilet_err *err)
+{
+    bool found = false;
+    if (strlen(pwhash) >= CDB_PWHASH_MAX)
+        return bilet_fail(err, BILET_EINVAL, "a password hash is at most %d bytes",
+                          CDB_PWHASH_MAX - 1);
+    bilet_status st = db->ops->password_set(db, name, pwhash, now, &found, err);
+    if (st == BILET_OK && !found)
+        return bilet_fail(err, BILET_ENOTFOUND, "no staff member \"%s\" (--add-staff first)", name);
+    return st;
+}
+
+bilet_status cdb_staff_password_get(cdb *db, const char *name, bool *found, char role[CDB_NAME_MAX],
+                                    char pwhash[CDB_PWHASH_MAX], bilet_err *err)
+{
+    *found = false;
+    role[0] = pwhash[0] = '\0';
+    if (!name[0] || strlen(name) >= CDB_NAME_MAX)
+        return BILET_OK;
+    return db->ops->password_get(db, name, found, role, pwhash, err);
+}
+
+bilet_status cdb_session_add(cdb *db, const char *token_hash, const char *staff, int64_t now,
+                             int64_t expires, bilet_err *err)
+{
+    if (!record_is_hex64(token_hash))
+        return bilet_fail(err, BILET_EINVAL, "a session hash is 64 lowercase hex digits");
+    return db->ops->session_add(db, token_hash, staff, now, expires, err);
+}
+
+bilet_status cdb_session_find(cdb *db, const char *token_hash, int64_t now, bool *found,
+                              char name[CDB_NAME_MAX], char role[CDB_NAME_MAX], int64_t *expires,
+                              bilet_err *err)
+{
+    *found = false;
+    *expires = 0;
+    name[0] = role[0] = '\0';
+    if (!record_is_hex64(token_hash))
+        return BILET_OK;
+    return db->ops->session_find(db, token_hash, now, found, name, role, expires, err);
+}
+
+bilet_status cdb_session_delete(cdb *db, const char *token_hash, bilet_err *err)
+{
+    if (!record_is_hex64(token_hash))
+        return BILET_OK;
+    return db->ops->session_delete(db, token_hash, err);
+}
+
 bilet_status cdb_exam_records(cdb *db, const char *exam, cdb_record_fn fn, void *ctx,
                               bilet_err *err)
 {

@@ -27,8 +27,8 @@
 typedef struct cdb cdb;
 
 enum {
-    CDB_NAME_MAX = 256, /* kiosk and staff names, bytes */
-    CDB_SCHEMA_VERSION = 1,
+    CDB_NAME_MAX = 256,     /* kiosk and staff names, bytes */
+    CDB_SCHEMA_VERSION = 2, /* 2: the grading tables (cdb_grading.h) */
 };
 
 /* True when spec names a PostgreSQL database (postgresql:// or postgres://). */
@@ -87,6 +87,36 @@ bilet_status cdb_staff_find(cdb *db, const char *token_hash, bool *found, char n
 /* Records that staff member `staff` read `what` (unmasked results) at now. */
 bilet_status cdb_staff_read_log(cdb *db, const char *staff, const char *what, int64_t now,
                                 bilet_err *err);
+
+/* ---- sign-in to the web console: passwords and sessions ---- */
+
+enum {
+    CDB_PWHASH_MAX = 128, /* an Argon2id string as keys_pwhash_str writes it */
+};
+
+/* Sets (or replaces) the Argon2id password string of staff member `name`.
+ * BILET_ENOTFOUND when there is no such staff member. */
+bilet_status cdb_staff_password_set(cdb *db, const char *name, const char *pwhash, int64_t now,
+                                    bilet_err *err);
+
+/* The role and password string of staff member `name`: *found false when there is no such
+ * member; pwhash "" when the member has no password (token sign-in only). */
+bilet_status cdb_staff_password_get(cdb *db, const char *name, bool *found, char role[CDB_NAME_MAX],
+                                    char pwhash[CDB_PWHASH_MAX], bilet_err *err);
+
+/* Stores a new session of staff member `staff`, kept as token_hash (64 hex) only, valid
+ * until `expires`; sessions expired by now are deleted on the way. */
+bilet_status cdb_session_add(cdb *db, const char *token_hash, const char *staff, int64_t now,
+                             int64_t expires, bilet_err *err);
+
+/* The staff member of the unexpired session token_hash: *found false when there is none
+ * (unknown, expired, signed out, or its staff member removed). */
+bilet_status cdb_session_find(cdb *db, const char *token_hash, int64_t now, bool *found,
+                              char name[CDB_NAME_MAX], char role[CDB_NAME_MAX], int64_t *expires,
+                              bilet_err *err);
+
+/* Ends the session token_hash (sign-out); no session is no error. */
+bilet_status cdb_session_delete(cdb *db, const char *token_hash, bilet_err *err);
 
 /* ---- records ---- */
 

@@ -12,6 +12,7 @@
 #define BILET_CDB_PRIVATE_H
 
 #include "cdb.h"
+#include "cdb_grading.h"
 
 /* A kiosk's row as a batch transaction sees it, locked. */
 typedef struct cdb_tail {
@@ -57,6 +58,19 @@ typedef struct cdb_ops {
     /* exam NULL: every record. */
     bilet_status (*records)(cdb *db, const char *exam, cdb_record_fn fn, void *ctx, bilet_err *err);
     bilet_status (*count)(cdb *db, uint64_t *kiosks, uint64_t *records, bilet_err *err);
+    /* The web console's sign-in (cdb.h): passwords and sessions. */
+    bilet_status (*password_set)(cdb *db, const char *name, const char *pwhash, int64_t now,
+                                 bool *found, bilet_err *err);
+    bilet_status (*password_get)(cdb *db, const char *name, bool *found, char *role, char *pwhash,
+                                 bilet_err *err);
+    bilet_status (*session_add)(cdb *db, const char *token_hash, const char *staff, int64_t now,
+                                int64_t expires, bilet_err *err);
+    bilet_status (*session_find)(cdb *db, const char *token_hash, int64_t now, bool *found,
+                                 char *name, char *role, int64_t *expires, bilet_err *err);
+    bilet_status (*session_delete)(cdb *db, const char *token_hash, bilet_err *err);
+    /* Blind grading (cdb_grading.h): a parameterised query, rows to fn (may be NULL). */
+    bilet_status (*query)(cdb *db, const char *sql, const cdb_param *params, size_t n,
+                          cdb_row_fn fn, void *ctx, bilet_err *err);
 } cdb_ops;
 
 struct cdb {

@@ -450,6 +450,252 @@ static bilet_status sq_count(cdb *db, uint64_t *kiosks, uint64_t *records, bilet
     return bs;
 }
 
+/* ---- the web console's sign-in: passwords and sessions ---- */
+
+/* Created when missing at every open, whatever the schema version: two tables of their
+ * own that nothing else reads, so adding them changes no older data (docs/console.md). */
+static const char *const schema_console[] = {
+    "CREATE TABLE IF NOT EXISTS staff_passwords("
+    " staff TEXT PRIMARY KEY,"
+    " hash TEXT NOT NULL,"
+    " set_at INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS staff_sessions("
+    " token_hash TEXT PRIMARY KEY,"
+    " staff TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL)",
+    NULL,
+};
+
+static void copy_col(sqlite3_stmt *st, int i, char *out, size_t cap)
+{
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    snprintf(out, cap, "%s", t ? t : "");
+}
+
+static bilet_status sq_password_set(cdb *db, const char *name, const char *pwhash, int64_t now,
+                                    bool *found, bilet_err *err)
+{
+    sqlite_db *s = (sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    bilet_status bs = once(s,
+                           "INSERT INTO staff_passwords(staff, hash, set_at)"
+                           " SELECT name, ?2, ?3 FROM staff WHERE name = ?1"
+                           " ON CONFLICT(staff) DO UPDATE SET hash = excluded.hash,"
+                           " set_at = excluded.set_at",
+                           &st, err);
+    if (bs != BILET_OK)
+        return bs;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, pwhash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        *found = sqlite3_changes(s->db) > 0;
+    else
+        bs = fail(s, err, rc, "setting a password");
+    sqlite3_finalize(st);
+    return bs;
+}
+
+static bilet_status sq_password_get(cdb *db, const char *name, bool *found, char *role,
+                                    char *pwhash, bilet_err *err)
+{
+    sqlite_db *s = (sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    bilet_status bs = once(s,
+                           "SELECT st.role, coalesce(p.hash, '') FROM staff st"
+                           " LEFT JOIN staff_passwords p ON p.staff = st.name WHERE st.name = ?1",
+                           &st, err);
+    if (bs != BILET_OK)
+        return bs;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *found = true;
+        copy_col(st, 0, role, CDB_NAME_MAX);
+        copy_col(st, 1, pwhash, CDB_PWHASH_MAX);
+    } else if (rc != SQLITE_DONE) {
+        bs = fail(s, err, rc, "reading a staff member");
+    }
+    sqlite3_finalize(st);
+    return bs;
+}
+
+static bilet_status sq_session_add(cdb *db, const char *token_hash, const char *staff, int64_t now,
+                                   int64_t expires, bilet_err *err)
+{
+    sqlite_db *s = (sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    bilet_status bs = once(s, "DELETE FROM staff_sessions WHERE expires_at <= ?1", &st, err);
+    if (bs == BILET_OK) {
+        sqlite3_bind_int64(st, 1, now);
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_DONE)
+            bs = fail(s, err, rc, "deleting expired sessions");
+        sqlite3_finalize(st);
+    }
+    if (bs == BILET_OK)
+        bs = once(s,
+                  "INSERT INTO staff_sessions(token_hash, staff, created_at, expires_at)"
+                  " VALUES (?1, ?2, ?3, ?4)",
+                  &st, err);
+    if (bs != BILET_OK)
+        return bs;
+    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, staff, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_int64(st, 4, expires);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        bs = fail(s, err, rc, "storing a session");
+    sqlite3_finalize(st);
+    return bs;
+}
+
+static bilet_status sq_session_find(cdb *db, const char *token_hash, int64_t now, bool *found,
+                                    char *name, char *role, int64_t *expires, bilet_err *err)
+{
+    sqlite_db *s = (sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    bilet_status bs = once(s,
+                           "SELECT st.name, st.role, se.expires_at FROM staff_sessions se"
+                           " JOIN staff st ON st.name = se.staff"
+                           " WHERE se.token_hash = ?1 AND se.expires_at > ?2",
+                           &st, err);
+    if (bs != BILET_OK)
+        return bs;
+    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *found = true;
+        copy_col(st, 0, name, CDB_NAME_MAX);
+        copy_col(st, 1, role, CDB_NAME_MAX);
+        *expires = sqlite3_column_int64(st, 2);
+    } else if (rc != SQLITE_DONE) {
+        bs = fail(s, err, rc, "reading a session");
+    }
+    sqlite3_finalize(st);
+    return bs;
+}
+
+static bilet_status sq_session_delete(cdb *db, const char *token_hash, bilet_err *err)
+{
+    sqlite_db *s = (sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    bilet_status bs = once(s, "DELETE FROM staff_sessions WHERE token_hash = ?1", &st, err);
+    if (bs != BILET_OK)
+        return bs;
+    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        bs = fail(s, err, rc, "ending a session");
+    sqlite3_finalize(st);
+    return bs;
+}
+
+/* ---- blind grading (cdb_grading.h): schema version 2 and plain queries ---- */
+
+/* Version 2: exams added with --add-exam, their rosters with each student's sheet code,
+ * and scanned page images (docs/grading.md). IF NOT EXISTS keeps the step idempotent. */
+static const char *const schema_v2[] = {
+    "CREATE TABLE IF NOT EXISTS exams("
+    " id TEXT PRIMARY KEY,"
+    " content_hash TEXT NOT NULL,"
+    " header TEXT NOT NULL,"
+    " tickets TEXT NOT NULL,"
+    " code_key BLOB,"
+    " added_at INTEGER NOT NULL,"
+    " record TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS exam_students("
+    " exam TEXT NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " record_book TEXT NOT NULL,"
+    " full_name TEXT NOT NULL,"
+    " grp TEXT NOT NULL,"
+    " status TEXT NOT NULL,"
+    " code TEXT NOT NULL,"
+    " PRIMARY KEY (exam, n))",
+    "CREATE INDEX IF NOT EXISTS exam_students_code ON exam_students(code)",
+    "CREATE TABLE IF NOT EXISTS scans("
+    " id INTEGER PRIMARY KEY,"
+    " exam TEXT NOT NULL,"
+    " code TEXT NOT NULL,"
+    " page INTEGER NOT NULL,"
+    " pages INTEGER,"
+    " hand_entered INTEGER NOT NULL,"
+    " image_hash TEXT NOT NULL UNIQUE,"
+    " content_type TEXT NOT NULL,"
+    " image BLOB NOT NULL,"
+    " staff TEXT NOT NULL,"
+    " record TEXT NOT NULL,"
+    " at INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS scans_code ON scans(code)",
+    "CREATE INDEX IF NOT EXISTS scans_exam ON scans(exam)",
+    NULL,
+};
+
+static bilet_status sq_query(cdb *db, const char *sql, const cdb_param *params, size_t n,
+                             cdb_row_fn fn, void *ctx, bilet_err *err)
+{
+    sqlite_db *s = (sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    bilet_status bs = once(s, sql, &st, err);
+    if (bs != BILET_OK)
+        return bs;
+    for (size_t i = 0; i < n; i++) {
+        char name[24];
+        snprintf(name, sizeof name, "$%zu", i + 1);
+        int at = sqlite3_bind_parameter_index(st, name);
+        if (at == 0)
+            continue;
+        const cdb_param *p = &params[i];
+        switch (p->kind) {
+        case CDB_TEXT:
+            sqlite3_bind_text(st, at, p->s, -1, SQLITE_STATIC);
+            break;
+        case CDB_BLOB:
+            sqlite3_bind_blob64(st, at, p->blob ? p->blob : "", p->len, SQLITE_STATIC);
+            break;
+        case CDB_INT:
+            sqlite3_bind_int64(st, at, p->i);
+            break;
+        case CDB_NULL:
+            sqlite3_bind_null(st, at);
+            break;
+        }
+    }
+    cdb_value cols[CDB_QUERY_COLS_MAX];
+    int rc = SQLITE_DONE;
+    while (bs == BILET_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int nc = sqlite3_column_count(st);
+        if (nc > CDB_QUERY_COLS_MAX)
+            nc = CDB_QUERY_COLS_MAX;
+        for (int c = 0; c < nc; c++) {
+            int type = sqlite3_column_type(st, c);
+            cols[c].null = type == SQLITE_NULL;
+            cols[c].p = type == SQLITE_BLOB ? sqlite3_column_blob(st, c)
+                                            : (const char *)sqlite3_column_text(st, c);
+            cols[c].len = (size_t)sqlite3_column_bytes(st, c);
+            if (!cols[c].p)
+                cols[c].p = "";
+        }
+        if (fn)
+            bs = fn(cols, (size_t)nc, ctx, err);
+    }
+    if (bs == BILET_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+            s->base.retry = true;
+            bs = bilet_fail(err, BILET_EEXIST, "%s: %s", s->path, sqlite3_errmsg(s->db));
+        } else {
+            bs = fail(s, err, rc, "querying");
+        }
+    }
+    sqlite3_finalize(st);
+    return bs;
+}
+
 static const cdb_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -469,6 +715,12 @@ static const cdb_ops sqlite_ops = {
     .staff_read_log = sq_staff_read_log,
     .records = sq_records,
     .count = sq_count,
+    .password_set = sq_password_set,
+    .password_get = sq_password_get,
+    .session_add = sq_session_add,
+    .session_find = sq_session_find,
+    .session_delete = sq_session_delete,
+    .query = sq_query,
 };
 
 /* Creates the tables on first open; refuses a newer schema. */
@@ -502,6 +754,15 @@ static bilet_status migrate(sqlite_db *s, bilet_err *err)
             bs = exec(s, "INSERT INTO schema_version(version) VALUES (1)", "creating the schema",
                       err);
     }
+    if (bs == BILET_OK && version < 2) {
+        for (size_t i = 0; bs == BILET_OK && schema_v2[i]; i++)
+            bs = exec(s, schema_v2[i], "adding the grading tables", err);
+        if (bs == BILET_OK)
+            bs = exec(s, "INSERT INTO schema_version(version) VALUES (2)",
+                      "adding the grading tables", err);
+    }
+    for (size_t i = 0; bs == BILET_OK && schema_console[i]; i++)
+        bs = exec(s, schema_console[i], "creating the console's tables", err);
     if (bs == BILET_OK)
         return exec(s, "COMMIT", "creating the schema", err);
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

@@ -56,7 +56,6 @@ bilet_status ckeys_load(const char *dir, keys_pair **out, bool *created, bilet_e
     unsigned char sk[KEYS_SECRET_BYTES];
     unsigned char pk[KEYS_PUBLIC_BYTES];
     keys_pair *kp = NULL;
-    struct stat sb;
     *out = NULL;
     *created = false;
 
@@ -76,13 +75,8 @@ bilet_status ckeys_load(const char *dir, keys_pair **out, bool *created, bilet_e
         return bilet_fail(err, BILET_ENOTFOUND, "%s: missing (%s is there without it)",
                           have_key ? pub_path : key_path, have_key ? key_path : pub_path);
     }
-    if (stat(key_path, &sb) != 0)
-        return bilet_fail(err, BILET_EIO, "%s: %s", key_path, strerror(errno));
-    if (sb.st_mode & 077)
-        return bilet_fail(err, BILET_EPERM,
-                          "%s: readable by group or others (mode %03o); chmod 600 it", key_path,
-                          (unsigned)(sb.st_mode & 0777));
-    st = keys_file_read_hex(key_path, sk, sizeof sk, err);
+    /* The shared check of every secret key file: group or others may not read it. */
+    st = keys_secret_file_read_hex(key_path, sk, sizeof sk, err);
     if (st == BILET_OK)
         st = keys_file_read_hex(pub_path, pk, sizeof pk, err);
     if (st == BILET_OK)

@@ -16,9 +16,9 @@
 
 /* Loads DIR/central.key and DIR/central.pub and checks that they belong together. When
  * neither exists, creates them first (and DIR itself, 0700, when missing) and sets
- * *created. Refuses (BILET_EPERM) a central.key that group or others may read, and
- * (BILET_ENOTFOUND) a folder that holds only one of the two files. The caller owns *out
- * (keys_pair_destroy). */
+ * *created. Refuses (BILET_EINVAL, through keys_secret_file_read_hex) a central.key that
+ * group or others may read, and (BILET_ENOTFOUND) a folder that holds only one of the two
+ * files. The caller owns *out (keys_pair_destroy). */
 bilet_status ckeys_load(const char *dir, keys_pair **out, bool *created, bilet_err *err);
 
 #endif

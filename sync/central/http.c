@@ -112,6 +112,20 @@ static enum MHD_Result queue(http_server *s, struct MHD_Connection *conn, req_st
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
     if (resp->auth_challenge)
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+    /* The staff console (docs/console.md): no framing, no sniffing, no outside sources;
+     * API answers are never cached, the console's files are revalidated. */
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+                            "base-uri 'none'");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            resp->cacheable ? "no-cache" : "no-store");
+    if (resp->set_cookie[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, resp->set_cookie);
+    if (resp->disposition[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, resp->disposition);
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)resp->status, r);
     MHD_destroy_response(r);
     rq->answered = true;
@@ -216,6 +230,17 @@ static bool body_grow(req_state *rq, size_t n)
     return true;
 }
 
+static const char *header(struct MHD_Connection *conn, const char *name)
+{
+    return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+/* api_arg_fn over libmicrohttpd's parsed query. */
+static const char *query_arg(void *conn, const char *name)
+{
+    return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -273,7 +298,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     const char *format = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "format");
     const char *auth =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    api_request req = { method, url, format, auth, rq->body ? rq->body : "", rq->len };
+    api_request req;
+    memset(&req, 0, sizeof req);
+    req.method = method;
+    req.path = url;
+    req.format = format;
+    req.authorization = auth;
+    req.body = rq->body ? rq->body : "";
+    req.len = rq->len;
+    req.cookie = header(conn, MHD_HTTP_HEADER_COOKIE);
+    req.origin = header(conn, "Origin");
+    req.host = header(conn, MHD_HTTP_HEADER_HOST);
+    req.csrf = header(conn, "X-CSRF-Token");
+    req.fetch_site = header(conn, "Sec-Fetch-Site");
+    req.content_type = header(conn, MHD_HTTP_HEADER_CONTENT_TYPE);
+    req.arg = query_arg;
+    req.arg_cls = conn;
+    req.https = s->cfg.tls_cert != NULL;
     api_response resp = { 0 };
     if (api_is_records(&req)) {
         bool ok = api_records_read(&req, &rq->records, &resp);

@@ -20,12 +20,16 @@
 
 #include "api.h"
 #include "audit.h"
+#include "auth.h"
 #include "batch.h"
 #include "cdb.h"
 #include "ckeys.h"
+#include "console.h"
+#include "grading.h"
 #include "http.h"
 #include "keys.h"
 #include "record.h"
+#include "web.h"
 
 static const char program[] = "bilet-central";
 
@@ -41,7 +45,10 @@ static const char usage_text[] =
     "       bilet-central --db ... --key DIR --import FILE\n"
     "       bilet-central --db ... [--key DIR] --enrol FILE.pub [--name NAME]\n"
     "       bilet-central --db ... --add-staff NAME [--role registrar|grader]\n"
+    "                     [--password-file FILE]\n"
+    "       bilet-central --db ... --set-password NAME --password-file FILE\n"
     "       bilet-central --db ... --verify\n"
+    "       bilet-central --db ... --key DIR --add-exam DIR [--policies DIR]\n"
     "\n"
     "The central store of bilet: receives the signed records of exam kiosks over HTTP\n"
     "(POST /api/v1/records), answers each batch with a receipt signed by the central key,\n"
@@ -58,8 +65,17 @@ static const char usage_text[] =
     "  --enrol FILE.pub   trust a kiosk key (--name NAME names it)\n"
     "  --add-staff NAME   add a staff member (--role, default grader); the token is the\n"
     "                     last line printed\n"
+    "  --password-file F  the staff member's password for the web console, on the first\n"
+    "                     line of F (8 to 256 bytes; kept only as an Argon2id hash)\n"
+    "  --set-password N   set (or change) the console password of staff member N\n"
+    "  --web DIR          serve the staff console from DIR (default: the source tree's\n"
+    "                     sync/web, else the installed share/bilet/web)\n"
     "  --verify           re-check every stored chain and signature\n"
-    "  --add-exam DIR     (not built yet)\n";
+    "  --add-exam DIR     add an exam directory (exam.ini, roster.csv, tickets.csv and, for\n"
+    "                     a blind exam, code.key) for blind grading; again with the same\n"
+    "                     content changes nothing\n"
+    "  --policies DIR     the policy profiles for --add-exam (default: found as the kiosk\n"
+    "                     finds them)\n";
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -92,6 +108,10 @@ typedef struct options {
     const char *add_staff;
     const char *role;
     const char *add_exam;
+    const char *policies;
+    const char *password_file;
+    const char *set_password;
+    const char *web;
     bool verify;
     long threads;
 } options;
@@ -169,6 +189,56 @@ static int run_enrol(const options *o)
     return 0;
 }
 
+/* The first line of the password file (without its line end), in *pw (wiped and freed
+ * by the caller with free_password). */
+static bilet_status read_password(const char *path, char **pw, size_t *len, bilet_err *err)
+{
+    char *text = NULL;
+    size_t n = 0;
+    bilet_status st = read_file(path, 4096, &text, &n, err);
+    if (st != BILET_OK)
+        return st;
+    size_t line = strcspn(text, "\r\n");
+    if (line < AUTH_PASSWORD_MIN || line > AUTH_PASSWORD_MAX) {
+        keys_wipe(text, n);
+        free(text);
+        return bilet_fail(err, BILET_EINVAL,
+                          "%s: the password on its first line must be %d to %d "
+                          "bytes, not %zu",
+                          path, AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX, line);
+    }
+    keys_wipe(text + line, n - line);
+    *pw = text;
+    *len = line;
+    return BILET_OK;
+}
+
+static void free_password(char *pw, size_t len)
+{
+    if (pw)
+        keys_wipe(pw, len);
+    free(pw);
+}
+
+static int run_set_password(const options *o)
+{
+    bilet_err err = { { 0 } };
+    cdb *db = NULL;
+    char *pw = NULL;
+    size_t len = 0;
+    bilet_status st = read_password(o->password_file, &pw, &len, &err);
+    if (st == BILET_OK)
+        st = cdb_open(o->db, &db, &err);
+    if (st == BILET_OK)
+        st = auth_set_password(db, o->set_password, pw, len, (int64_t)time(NULL), &err);
+    cdb_close(db);
+    free_password(pw, len);
+    if (st != BILET_OK)
+        return report(st, &err);
+    printf("password of %s set\n", o->set_password);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
 static int run_add_staff(const options *o)
 {
     unsigned char raw[TOKEN_BYTES];
@@ -183,10 +253,19 @@ static int run_add_staff(const options *o)
     keys_hex_encode(raw, sizeof raw, token, sizeof token, NULL);
     keys_wipe(raw, sizeof raw);
     api_token_hash(token, hash);
-    bilet_status st = cdb_open(o->db, &db, &err);
+    char *pw = NULL;
+    size_t pw_len = 0;
+    bilet_status st = BILET_OK;
+    if (o->password_file)
+        st = read_password(o->password_file, &pw, &pw_len, &err);
+    if (st == BILET_OK)
+        st = cdb_open(o->db, &db, &err);
     if (st == BILET_OK)
         st = cdb_staff_add(db, o->add_staff, role, hash, (int64_t)time(NULL), &err);
+    if (st == BILET_OK && pw)
+        st = auth_set_password(db, o->add_staff, pw, pw_len, (int64_t)time(NULL), &err);
     cdb_close(db);
+    free_password(pw, pw_len);
     if (st != BILET_OK) {
         keys_wipe(token, sizeof token);
         return report(st, &err);
@@ -245,6 +324,33 @@ static int run_import(const options *o)
     return rc;
 }
 
+/* --add-exam: exit 2 for a bad exam directory (nothing added), 1 for a store failure. */
+static int run_add_exam(const options *o)
+{
+    bilet_err err = { { 0 } };
+    keys_pair *kp = NULL;
+    cdb *db = NULL;
+    grading_added added;
+    bilet_status st = load_key(o->key, &kp, &err);
+    if (st == BILET_OK)
+        st = cdb_open(o->db, &db, &err);
+    if (st == BILET_OK)
+        st = grading_add_exam(db, kp, o->add_exam, o->policies, (int64_t)time(NULL), &added, &err);
+    cdb_close(db);
+    keys_pair_destroy(kp);
+    if (st != BILET_OK) {
+        fprintf(stderr, "%s: %s\n", program, err.msg);
+        bool input = st == BILET_EINVAL || st == BILET_EPARSE || st == BILET_ERULE ||
+                     st == BILET_ENOTFOUND || st == BILET_ETOOBIG || st == BILET_EBADSIG;
+        return input ? 2 : 1;
+    }
+    if (added.already)
+        printf("already added: exam %s (%zu students)\n", added.id, added.students);
+    else
+        printf("added exam %s: %zu students, record %s\n", added.id, added.students, added.record);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
 static int run_verify(const options *o)
 {
     bilet_err err = { { 0 } };
@@ -271,6 +377,7 @@ static int run_server(const options *o)
     size_t cert_len = 0;
     size_t key_len = 0;
     http_server *server = NULL;
+    char *web_root = NULL;
     api_ctx ctx;
     sigset_t stop;
     int sig = 0;
@@ -279,6 +386,8 @@ static int run_server(const options *o)
     bilet_status st = load_key(o->key, &kp, &err);
     if (st == BILET_OK && o->tls_cert)
         st = read_file(o->tls_cert, PEM_MAX, &cert, &cert_len, &err);
+    if (st == BILET_OK && o->tls_key) /* a TLS private key is a secret like central.key */
+        st = keys_secret_file_check(o->tls_key, &err);
     if (st == BILET_OK && o->tls_key)
         st = read_file(o->tls_key, PEM_MAX, &key, &key_len, &err);
     /* Open once here: the schema exists and the database answers before any client. */
@@ -293,6 +402,14 @@ static int run_server(const options *o)
 
     memset(&ctx, 0, sizeof ctx);
     ctx.central = kp;
+    st = web_root_find(o->web, &web_root, &err);
+    if (st != BILET_OK && o->web) {
+        rc = report(BILET_EINVAL, &err);
+        goto out_free;
+    }
+    if (st != BILET_OK)
+        fprintf(stderr, "%s: %s; serving the API only\n", program, err.msg);
+    ctx.web_root = web_root;
     keys_hex_encode(kp->pk, KEYS_PUBLIC_BYTES, ctx.central_hex, sizeof ctx.central_hex, NULL);
 
     /* A batch's buffers are a megabyte or more, made on one thread and freed on another.
@@ -308,6 +425,7 @@ static int run_server(const options *o)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    console_start(); /* before the threads: it sets the message locale */
     http_config cfg = { o->listen, o->db, &ctx, (unsigned)o->threads, cert, key, program };
     st = http_start(&cfg, &server, &err);
     if (st != BILET_OK) {
@@ -328,6 +446,7 @@ out_free:
         keys_wipe(key, key_len);
     free(key);
     free(cert);
+    free(web_root);
     keys_pair_destroy(kp);
     return rc;
 }
@@ -347,7 +466,11 @@ int main(int argc, char **argv)
         { "add-staff", required_argument, NULL, 's' },
         { "role", required_argument, NULL, 'r' },
         { "add-exam", required_argument, NULL, 'x' },
+        { "policies", required_argument, NULL, 'p' },
         { "verify", no_argument, NULL, 'v' },
+        { "password-file", required_argument, NULL, 'P' },
+        { "set-password", required_argument, NULL, 'S' },
+        { "web", required_argument, NULL, 'w' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -396,8 +519,20 @@ int main(int argc, char **argv)
         case 'x':
             o.add_exam = optarg;
             break;
+        case 'p':
+            o.policies = optarg;
+            break;
         case 'v':
             o.verify = true;
+            break;
+        case 'P':
+            o.password_file = optarg;
+            break;
+        case 'S':
+            o.set_password = optarg;
+            break;
+        case 'w':
+            o.web = optarg;
             break;
         case 'h':
             fputs(usage_text, stdout);
@@ -410,23 +545,21 @@ int main(int argc, char **argv)
     }
     if (optind < argc)
         return usage_error("unexpected argument \"%s\"", argv[optind]);
-    if (o.add_exam) {
-        fprintf(stderr,
-                "%s: --add-exam is not built yet: rosters and code secrets reach the central "
-                "store in a later version (docs/central.md)\n",
-                program);
-        return 2;
-    }
-    int modes = !!o.listen + !!o.import + !!o.enrol + !!o.add_staff + !!o.verify;
+    int modes = !!o.listen + !!o.import + !!o.enrol + !!o.add_staff + !!o.verify +
+                !!o.set_password + !!o.add_exam;
     if (modes != 1)
         return usage_error(modes ? "give one of --listen, --import, --enrol, --add-staff, "
-                                   "--verify"
+                                   "--set-password, --verify, --add-exam"
                                  : "nothing to do: give --listen, --import, --enrol, "
-                                   "--add-staff or --verify");
+                                   "--add-staff, --set-password, --verify or --add-exam");
     if (!o.db)
         return usage_error("--db PATH|postgresql://... is required");
-    if ((o.listen || o.import) && !o.key)
-        return usage_error("--key DIR is required with --%s", o.listen ? "listen" : "import");
+    if ((o.listen || o.import || o.add_exam) && !o.key)
+        return usage_error("--key DIR is required with --%s", o.listen   ? "listen"
+                                                              : o.import ? "import"
+                                                                         : "add-exam");
+    if (o.policies && !o.add_exam)
+        return usage_error("--policies goes with --add-exam");
     if (!o.listen && (o.tls_cert || o.tls_key || o.threads))
         return usage_error("--tls-cert, --tls-key and --threads go with --listen");
     if (!!o.tls_cert != !!o.tls_key)
@@ -435,6 +568,12 @@ int main(int argc, char **argv)
         return usage_error("--name goes with --enrol");
     if (o.role && !o.add_staff)
         return usage_error("--role goes with --add-staff");
+    if (o.password_file && !o.add_staff && !o.set_password)
+        return usage_error("--password-file goes with --add-staff or --set-password");
+    if (o.set_password && !o.password_file)
+        return usage_error("--set-password needs --password-file FILE");
+    if (o.web && !o.listen)
+        return usage_error("--web goes with --listen");
 
     bilet_err err = { { 0 } };
     if (o.listen && http_listen_check(o.listen, &err) != BILET_OK)
@@ -449,5 +588,9 @@ int main(int argc, char **argv)
         return run_enrol(&o);
     if (o.add_staff)
         return run_add_staff(&o);
+    if (o.set_password)
+        return run_set_password(&o);
+    if (o.add_exam)
+        return run_add_exam(&o);
     return run_verify(&o);
 }

@@ -61,4 +61,9 @@ void image_reader_destroy(image_reader *r);
 bilet_status image_reader_read(image_reader *r, const char *path, image_kind kind, int page,
                                image_grey *out, bilet_err *err);
 
+/* The page as PNG bytes (8-bit grey) in a new malloc'd buffer (*out, *len; the caller
+ * frees): what `bilet scan --central` sends for a page that is no image file of its own.
+ * BILET_ENOMEM, BILET_EIO. */
+bilet_status image_grey_png(const image_grey *g, unsigned char **out, size_t *len, bilet_err *err);
+
 #endif

@@ -102,6 +102,7 @@ static void scan_one(worker *w, const task *t, scan_page *res)
         snprintf(res->note, sizeof res->note, "%s", err.msg);
         return;
     }
+    snprintf(res->text, sizeof res->text, "%.*s", (int)len, text);
     st = payload_verify(job->trust, text, len, &res->p, &err);
     switch (st) {
     case BILET_OK:

@@ -49,7 +49,9 @@ typedef struct scan_page {
     scan_verdict verdict;
     bool damaged; /* unreadable because the image itself did not read (not just its QR) */
     payload p;
-    char note[BILET_ERR_MAX]; /* why it is not ok ("" when ok) */
+    char note[BILET_ERR_MAX];    /* why it is not ok ("" when ok) */
+    char text[PAYLOAD_TEXT_MAX]; /* the bilet QR's text as read ("" when none was found):
+                                  * `bilet scan --central` sends it with the page */
 } scan_page;
 
 typedef struct scan_job {

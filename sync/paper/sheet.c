@@ -12,23 +12,23 @@
  *
  * Typed answers are set once with pango into one layout; its lines are then assigned to
  * pages (a first pass that counts pages, since every page says «из Y»), then drawn.
- * The labels are Russian literals for now (the sheets of a Russian-language exam); they
- * move into the gettext catalog with the other staff documents.
+ * Labels are gettext msgids (paper.h), printed in the documents' language: Russian unless
+ * `--lang` chose another.
  */
 #include "sheet.h"
 
+#include <errno.h>
 #include <fontconfig/fontconfig.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
 #include <qrencode.h>
 
+#include "paper.h"
 #include "payload.h"
 
 #define MM (72.0 / 25.4) /* PDF points in a millimetre */
@@ -51,47 +51,49 @@ struct sheet_doc {
     cairo_t *cr;
     const keys_pair *kp;
     char *path;
+    FILE *f;
+    bool write_failed; /* a short write: cairo's own file output would not report it */
+    int write_errno;
 };
 
-static pthread_once_t fonts_once = PTHREAD_ONCE_INIT;
-
-static bool is_dir(const char *p)
+static cairo_status_t write_file(void *closure, const unsigned char *data, unsigned int length)
 {
-    struct stat st;
-    return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Adds the bundled fonts to fontconfig before pango's font map first reads it. */
-static void add_fonts(void)
-{
-    const char *dirs[] = { getenv("BILET_FONTS"), BILET_SOURCE_FONTS, BILET_DATADIR "/fonts" };
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        if (is_dir(dirs[i])) {
-            FcConfigAppFontAddDir(FcConfigGetCurrent(), (const FcChar8 *)dirs[i]);
-            return;
-        }
+    sheet_doc *d = closure;
+    if (d->write_failed || fwrite(data, 1, length, d->f) != length) {
+        if (!d->write_failed)
+            d->write_errno = errno;
+        d->write_failed = true;
+        return CAIRO_STATUS_WRITE_ERROR;
     }
+    return CAIRO_STATUS_SUCCESS;
 }
 
 bilet_status sheet_doc_create(const char *path, const keys_pair *kp, sheet_doc **out,
                               bilet_err *err)
 {
     *out = NULL;
-    pthread_once(&fonts_once, add_fonts);
+    paper_fonts_init();
+    paper_language_default();
     sheet_doc *d = calloc(1, sizeof *d);
     if (!d || !(d->path = strdup(path))) {
         free(d);
         return bilet_fail(err, BILET_ENOMEM, "%s: no memory", path);
     }
     d->kp = kp;
-    d->surface = cairo_pdf_surface_create(path, page_w, page_h);
+    if (!(d->f = fopen(path, "wb"))) {
+        bilet_status st =
+            bilet_fail(err, BILET_EIO, "%s: cannot create the PDF (%s)", path, strerror(errno));
+        sheet_doc_destroy(d);
+        return st;
+    }
+    d->surface = cairo_pdf_surface_create_for_stream(write_file, d, page_w, page_h);
     if (cairo_surface_status(d->surface) != CAIRO_STATUS_SUCCESS) {
         bilet_status st = bilet_fail(err, BILET_EIO, "%s: cannot create the PDF (%s)", path,
                                      cairo_status_to_string(cairo_surface_status(d->surface)));
         sheet_doc_destroy(d);
         return st;
     }
-    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_TITLE, "Лист ответа");
+    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_TITLE, _("Answer sheet"));
     cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATOR, "bilet");
     d->cr = cairo_create(d->surface);
     *out = d;
@@ -106,6 +108,8 @@ void sheet_doc_destroy(sheet_doc *d)
         cairo_destroy(d->cr);
     if (d->surface)
         cairo_surface_destroy(d->surface);
+    if (d->f)
+        fclose(d->f);
     free(d->path);
     free(d);
 }
@@ -124,9 +128,18 @@ bilet_status sheet_doc_finish(sheet_doc *d, bilet_err *err)
     d->cr = NULL;
     cairo_surface_finish(d->surface);
     cairo_status_t cs = cairo_surface_status(d->surface);
+    int closed = fclose(d->f);
+    int close_errno = errno;
+    d->f = NULL;
+    if (d->write_failed)
+        return bilet_fail(err, BILET_EIO, "%s: writing the PDF failed (%s)", d->path,
+                          strerror(d->write_errno ? d->write_errno : EIO));
     if (cs != CAIRO_STATUS_SUCCESS)
         return bilet_fail(err, BILET_EIO, "%s: writing the PDF failed (%s)", d->path,
                           cairo_status_to_string(cs));
+    if (closed != 0)
+        return bilet_fail(err, BILET_EIO, "%s: writing the PDF failed (%s)", d->path,
+                          strerror(close_errno));
     return BILET_OK;
 }
 
@@ -199,25 +212,26 @@ static double header(cairo_t *cr, const exam_info *in, const sheet_set *set, boo
         snprintf(rows[n++].text, sizeof rows[0].text, "%s", in->institution);
     }
     rows[n].font = FONT " Bold 12";
-    snprintf(rows[n++].text, sizeof rows[0].text, "Дисциплина: %s",
+    snprintf(rows[n++].text, sizeof rows[0].text, _("Discipline: %s"),
              in->discipline[0] ? in->discipline : "—");
     format_date(in->date, date, sizeof date);
     /* Without the exam directory (a typed answer printed from the log alone) only the id is
      * known: no form is claimed. */
     if (in->discipline[0])
-        snprintf(line, sizeof line, "Форма: %s   Группа: %s   Дата: %s   Аудитория: %s",
-                 exam_form_title_ru(in->form), in->group[0] ? in->group : "—", date[0] ? date : "—",
+        snprintf(line, sizeof line, _("Form: %s   Group: %s   Date: %s   Room: %s"),
+                 paper_form_title(in->form), in->group[0] ? in->group : "—", date[0] ? date : "—",
                  in->room[0] ? in->room : "—");
     else
-        snprintf(line, sizeof line, "Экзамен %s", in->id);
+        snprintf(line, sizeof line, _("Exam %s"), in->id);
     rows[n].font = FONT " 10";
     snprintf(rows[n++].text, sizeof rows[0].text, "%s", line);
     rows[n].font = FONT " 8.5";
-    const char *note = set->answer ? "Ответ набран на терминале и проверяется по шифру листа."
-                       : set->record_book
-                           ? "Фамилию на листе не писать. Пишите только в разлинованном поле."
-                           : "Фамилию и номер зачётной книжки на листе не писать. Пишите только в "
-                             "разлинованном поле.";
+    const char *note =
+        set->answer ? _("The answer was typed at a terminal and is graded by the sheet code.")
+        : set->record_book
+            ? _("Do not write your name on the sheet. Write only inside the ruled area.")
+            : _("Do not write your name or record-book number on the sheet. Write only inside the "
+                "ruled area.");
     snprintf(rows[n++].text, sizeof rows[0].text, "%s", note);
     for (size_t i = 0; i < n; i++) {
         PangoLayout *l = text_layout(cr, rows[i].font, rows[i].text, width);
@@ -279,10 +293,10 @@ static bilet_status draw_frame(sheet_doc *d, const exam_info *in, const sheet_se
     if (st != BILET_OK)
         return st;
     cairo_set_source_rgb(cr, 0, 0, 0);
-    double th = draw_text(cr, FONT " Bold 13", "ЛИСТ ОТВЕТА", margin_l, margin_t, 0, false);
+    double th = draw_text(cr, FONT " Bold 13", _("ANSWER SHEET"), margin_l, margin_t, 0, false);
     if (set->answer)
-        draw_text(cr, FONT " 9", "текст набран на терминале", margin_l, margin_t + th, 0, false);
-    draw_text(cr, FONT " 8.5", set->record_book ? "Зачётная книжка" : "Шифр листа", band_right,
+        draw_text(cr, FONT " 9", _("typed at a terminal"), margin_l, margin_t + th, 0, false);
+    draw_text(cr, FONT " 8.5", set->record_book ? _("Record book") : _("Sheet code"), band_right,
               margin_t, 0, true);
     /* A long record-book number is set smaller so that it never runs into the title. */
     PangoLayout *probe = text_layout(cr, FONT " Bold 26", set->code, 0);
@@ -291,17 +305,23 @@ static bilet_status draw_frame(sheet_doc *d, const exam_info *in, const sheet_se
     double h = draw_text(cr, wide ? FONT " Bold 16" : FONT " Bold 26", set->code, band_right,
                          margin_t + 3.5 * MM, 0, true);
     char pg[64];
-    snprintf(pg, sizeof pg, "стр. %d из %d", page, pages);
+    snprintf(pg, sizeof pg, _("page %d of %d"), page, pages);
     draw_text(cr, FONT " Bold 16", pg, band_right, margin_t + 3.5 * MM + h, 0, true);
     st = draw_qr(cr, text, err);
     if (st != BILET_OK)
         return st;
     header(cr, in, set, true);
 
-    char foot[512];
-    snprintf(foot, sizeof foot, "bilet · экзамен %s · шифр %s · стр. %d из %d%s%s", in->id,
-             set->code, page, pages, set->attempt_id ? " · попытка " : "",
-             set->attempt_id ? set->attempt_id : "");
+    char foot[512], exam_part[128], code_part[128], attempt_part[160] = "";
+    snprintf(exam_part, sizeof exam_part, _("exam %s"), in->id);
+    snprintf(code_part, sizeof code_part, _("code %s"), set->code);
+    snprintf(pg, sizeof pg, _("page %d of %d"), page, pages);
+    if (set->attempt_id) {
+        char tmp[128];
+        snprintf(tmp, sizeof tmp, _("attempt %s"), set->attempt_id);
+        snprintf(attempt_part, sizeof attempt_part, " · %s", tmp);
+    }
+    snprintf(foot, sizeof foot, "bilet · %s · %s · %s%s", exam_part, code_part, pg, attempt_part);
     cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
     draw_text(cr, FONT " 7.5", foot, margin_l, footer_y, page_w - margin_l - margin_r, false);
     cairo_set_source_rgb(cr, 0, 0, 0);
@@ -314,17 +334,17 @@ static char *ticket_text(const sheet_set *set)
     size_t cap = 64;
     if (set->ticket)
         for (size_t i = 0; i < set->ticket->n_questions; i++)
-            cap += strlen(set->ticket->question[i].text) + 32;
+            cap += strlen(set->ticket->question[i].text) + 64;
     char *out = malloc(cap);
     if (!out)
         return NULL;
     int number = set->ticket ? set->ticket->number : set->ticket_number;
-    size_t pos = (size_t)snprintf(out, cap, "Билет № %d", number);
+    size_t pos = (size_t)snprintf(out, cap, _("Ticket No. %d"), number);
     int q = 0;
     for (size_t i = 0; set->ticket && i < set->ticket->n_questions; i++) {
         const exam_question *qu = &set->ticket->question[i];
         int k = qu->kind == QUESTION_TASK
-                    ? snprintf(out + pos, cap - pos, "\nЗадача. %s", qu->text)
+                    ? snprintf(out + pos, cap - pos, "\n%s. %s", _("Task"), qu->text)
                     : snprintf(out + pos, cap - pos, "\n%d. %s", ++q, qu->text);
         if (k > 0 && (size_t)k < cap - pos)
             pos += (size_t)k;
@@ -431,9 +451,9 @@ bilet_status sheet_doc_add(sheet_doc *d, const exam_info *in, const sheet_set *s
         blocks[0] = text_layout(cr, FONT " 10", tt, width);
     }
     if (set->answer) {
-        blocks[1] = text_layout(cr, FONT " Bold 11", "Ответ:", width);
-        blocks[2] =
-            text_layout(cr, FONT " 11", set->answer[0] ? set->answer : "(ответ пуст)", width);
+        blocks[1] = text_layout(cr, FONT " Bold 11", _("Answer:"), width);
+        blocks[2] = text_layout(cr, FONT " 11",
+                                set->answer[0] ? set->answer : _("(the answer is empty)"), width);
     }
     pl = malloc(PLACEMENTS_MAX * sizeof *pl);
     if (!pl) {

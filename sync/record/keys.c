@@ -215,7 +215,9 @@ bilet_status keys_file_write_hex(const char *path, const unsigned char *key, siz
     return keys_file_write_hex_mode(path, key, n, 0600, err);
 }
 
-bilet_status keys_file_read_hex(const char *path, unsigned char *key, size_t n, bilet_err *err)
+/* Reads a hex key file; with secret, first refuses a file group or others may access. */
+static bilet_status read_hex(const char *path, unsigned char *key, size_t n, bool secret,
+                             bilet_err *err)
 {
     enum { BUF_BYTES = 2 * 1024 + 8 };
     char buf[BUF_BYTES];
@@ -266,6 +268,15 @@ bilet_status keys_file_read_hex(const char *path, unsigned char *key, size_t n, 
         st = bilet_fail(err, BILET_EPARSE, "%s: %s (a %zu-byte key on one line)", path, why, n);
         goto out_close;
     }
+    /* Judged on the open file, so that the file judged is the file read; after the format,
+     * so that a public key given for a secret one is named as that. */
+    if (secret && (sb.st_mode & 077)) {
+        st = bilet_fail(err, BILET_EINVAL,
+                        "%s: a secret key that group or others may read (mode %03o): "
+                        "chmod 600 %s",
+                        path, (unsigned)(sb.st_mode & 0777), path);
+        goto out_close;
+    }
 
 out_close:
     close(fd);
@@ -273,6 +284,36 @@ out_zero:
     if (st != BILET_OK)
         sodium_memzero(key, n);
     sodium_memzero(buf, sizeof buf);
+    return st;
+}
+
+bilet_status keys_file_read_hex(const char *path, unsigned char *key, size_t n, bilet_err *err)
+{
+    return read_hex(path, key, n, false, err);
+}
+
+bilet_status keys_secret_file_read_hex(const char *path, unsigned char *key, size_t n,
+                                       bilet_err *err)
+{
+    return read_hex(path, key, n, true, err);
+}
+
+bilet_status keys_secret_file_check(const char *path, bilet_err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return bilet_fail(err, errno == ENOENT ? BILET_ENOTFOUND : BILET_EIO, "%s: cannot open: %s",
+                          path, strerror(errno));
+    struct stat sb;
+    bilet_status st = BILET_OK;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+        st = bilet_fail(err, BILET_EPARSE, "%s: not a regular file", path);
+    else if (sb.st_mode & 077)
+        st = bilet_fail(err, BILET_EINVAL,
+                        "%s: a secret key that group or others may read (mode %03o): "
+                        "chmod 600 %s",
+                        path, (unsigned)(sb.st_mode & 0777), path);
+    close(fd);
     return st;
 }
 
@@ -344,7 +385,7 @@ bilet_status keys_pair_load(const char *dir, keys_pair **out, bilet_err *err)
     st = pair_alloc(&kp, err);
     if (st != BILET_OK)
         return st;
-    st = keys_file_read_hex(sk_path, kp->sk, KEYS_SECRET_BYTES, err);
+    st = keys_secret_file_read_hex(sk_path, kp->sk, KEYS_SECRET_BYTES, err);
     if (st != BILET_OK)
         goto out_destroy;
     st = keys_file_read_hex(pk_path, kp->pk, KEYS_PUBLIC_BYTES, err);

@@ -77,6 +77,21 @@ bilet_status keys_file_write_hex(const char *path, const unsigned char *key, siz
  * not hex). key is zeroed on failure; the read buffer is wiped on every path. */
 bilet_status keys_file_read_hex(const char *path, unsigned char *key, size_t n, bilet_err *err);
 
+/* keys_file_read_hex for a secret (kiosk.key, a staff key, central.key, code.key): the
+ * open file must also be one that neither group nor others may read, write or run (mode &
+ * 077 == 0). Otherwise BILET_EINVAL — bad input, exit 2 in every program — with one line
+ * naming the file and its mode and saying `chmod 600 FILE`; key is zeroed and the read
+ * buffer wiped, so nothing of it is used. The format is judged first, so that a public key
+ * given for a secret one is named as such. Every secret key file bilet reads goes through
+ * this one check. */
+bilet_status keys_secret_file_read_hex(const char *path, unsigned char *key, size_t n,
+                                       bilet_err *err);
+
+/* The same check for a secret file bilet does not read as hex (the TLS private key of
+ * bilet-central): path must be a regular file that neither group nor others may access.
+ * BILET_EINVAL with the same one line; BILET_ENOTFOUND or BILET_EIO if it cannot be opened. */
+bilet_status keys_secret_file_check(const char *path, bilet_err *err);
+
 /* An Ed25519 keypair. sk points to KEYS_SECRET_BYTES of sodium_malloc'd memory owned by
  * the pair; keys_pair_destroy wipes and frees it. */
 typedef struct keys_pair {
@@ -92,8 +107,9 @@ bilet_status keys_pair_from_seed(const unsigned char seed[KEYS_SEED_BYTES], keys
 /* Creates a fresh random keypair. Caller owns *out. */
 bilet_status keys_pair_random(keys_pair **out, bilet_err *err);
 
-/* Loads DIR/kiosk.key and DIR/kiosk.pub and checks that they belong together
- * (BILET_ECORRUPT if not, naming both files). Caller owns *out. */
+/* Loads DIR/kiosk.key (through keys_secret_file_read_hex: refused when group or others
+ * may read it) and DIR/kiosk.pub and checks that they belong together (BILET_ECORRUPT if
+ * not, naming both files). Caller owns *out. */
 bilet_status keys_pair_load(const char *dir, keys_pair **out, bilet_err *err);
 
 /* Wipes and frees the pair; NULL is fine. */

@@ -476,7 +476,14 @@ bilet_status record_check_fields(const char *after_header, size_t len, size_t he
     if (header_len + len > RECORD_MAX_BYTES)
         return bilet_fail(err, BILET_ETOOBIG, "record: %zu bytes, over the cap of %d",
                           header_len + len, RECORD_MAX_BYTES);
-    if (len < 1 || (after_header[0] != ',' && after_header[0] != '}') ||
+    /* record_parse lets jansson read the JSON between the first and the last byte, white
+     * space included; so must this check, or the central's fast path would refuse a record
+     * that record_parse accepts (found by tests/fuzz/fuzz_record.c). */
+    size_t lead = 0;
+    while (lead < len && (after_header[lead] == ' ' || after_header[lead] == '\t' ||
+                          after_header[lead] == '\n' || after_header[lead] == '\r'))
+        lead++;
+    if (lead == len || (after_header[lead] != ',' && after_header[lead] != '}') ||
         after_header[len - 1] != '}')
         return bilet_fail(err, BILET_EPARSE, "record: not a JSON object from first to last byte");
     if (STAND_IN + len > sizeof stack) {

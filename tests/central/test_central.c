@@ -703,9 +703,9 @@ static void a_bundle_is_read_only_with_its_kiosk_signature(void **state)
 static void api_answers_unknown_paths_404_and_wrong_methods_405(void **state)
 {
     fixture *fx = *state;
-    api_ctx ctx = { fx->central, "" };
+    api_ctx ctx = { .central = fx->central };
     api_response resp;
-    api_request req = { "GET", "/api/v1/nothing", NULL, NULL, "", 0 };
+    api_request req = { .method = "GET", .path = "/api/v1/nothing", .body = "" };
     api_handle(&ctx, fx->db, &req, &resp);
     assert_int_equal(resp.status, 404);
     api_response_free(&resp);
@@ -734,7 +734,7 @@ static void api_answers_unknown_paths_404_and_wrong_methods_405(void **state)
 static void staff_endpoints_want_a_token_of_the_right_role(void **state)
 {
     fixture *fx = *state;
-    api_ctx ctx = { fx->central, "" };
+    api_ctx ctx = { .central = fx->central };
     api_response resp;
     bilet_err err = { { 0 } };
     char hash[RECORD_HEX_LEN + 1];
@@ -753,13 +753,17 @@ static void staff_endpoints_want_a_token_of_the_right_role(void **state)
         { "Bearer registrar-token", 200 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        api_request req = { "GET", "/api/v1/exams/2026-12-GD-101/results", NULL, cases[i].auth, "",
-                            0 };
+        api_request req = { .method = "GET",
+                            .path = "/api/v1/exams/2026-12-GD-101/results",
+                            .authorization = cases[i].auth,
+                            .body = "" };
         api_handle(&ctx, fx->db, &req, &resp);
         assert_int_equal(resp.status, cases[i].status);
         api_response_free(&resp);
     }
-    api_request req = { "POST", "/api/v1/kiosks", NULL, "Bearer registrar-token", NULL, 0 };
+    api_request req = { .method = "POST",
+                        .path = "/api/v1/kiosks",
+                        .authorization = "Bearer registrar-token" };
     char body[160];
     snprintf(body, sizeof body, "{\"public_key\":\"%s\",\"name\":\"ауд. 1\"}", fx->kiosk_hex);
     req.body = body;

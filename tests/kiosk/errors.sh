@@ -53,10 +53,17 @@ case_blind_exam_without_code_key() {
     "${base[@]}" --headless --script - </dev/null
 }
 
+# A package needs trust = in kiosk.ini; one that is not a package is refused naming it
+# (the package flows themselves: tests/kiosk/package.sh).
 case_sealed_package_refused() {
   touch "$scratch/exam.bilet"
-  kiosk_expect 2 "sealed exam packages (.bilet) are not opened by this version yet" \
+  kiosk_expect 2 "field trust is not set" \
     --config "$scratch/kiosk.ini" --exam "$scratch/exam.bilet" --headless --script - </dev/null
+  "$bilet" init --data "$scratch/staff" >/dev/null
+  sed -i "s|^trust = .*|trust = $scratch/staff/kiosk.pub|" "$scratch/kiosk.ini"
+  kiosk_expect 2 "exam.bilet: not an exam package (.bilet)" \
+    --config "$scratch/kiosk.ini" --exam "$scratch/exam.bilet" --headless --script - </dev/null
+  [ ! -e "$data" ] || fail "[$case] a data folder was created for a refused package"
 }
 
 case_bad_exam() {

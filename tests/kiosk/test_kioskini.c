@@ -85,6 +85,28 @@ static void absolute_paths_are_kept(void **state)
     assert_string_equal(cfg.lang, "kk");
 }
 
+static void trust_takes_several_keys_separated_by_commas(void **state)
+{
+    fixture *f = *state;
+    static kiosk_config cfg;
+    bilet_err err = { { 0 } };
+    assert_int_equal(load(f,
+                          "[kiosk]\npin_hash = " PIN_HASH "\n"
+                          "trust = /etc/bilet/staff.pub, keys/deanery.pub ,\n",
+                          &cfg, &err),
+                     BILET_OK);
+    assert_int_equal(cfg.n_trust, 2);
+    assert_string_equal(cfg.trust_list[0], "/etc/bilet/staff.pub");
+    assert_non_null(strstr(cfg.trust_list[1], "/keys/deanery.pub")); /* next to kiosk.ini */
+    assert_string_equal(cfg.trust, "/etc/bilet/staff.pub");
+    assert_int_equal(load(f,
+                          "[kiosk]\npin_hash = " PIN_HASH "\n"
+                          "trust = a,b,c,d,e,f,g,h,i\n",
+                          &cfg, &err),
+                     BILET_EPARSE);
+    assert_non_null(strstr(err.msg, "more than 8 keys"));
+}
+
 static void unknown_key_is_refused_naming_its_line(void **state)
 {
     fixture *f = *state;
@@ -173,6 +195,7 @@ static void missing_file_is_not_found(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(demo_kiosk_ini_loads_with_paths_next_to_it),
     cmocka_unit_test_setup_teardown(absolute_paths_are_kept, setup, teardown),
+    cmocka_unit_test_setup_teardown(trust_takes_several_keys_separated_by_commas, setup, teardown),
     cmocka_unit_test_setup_teardown(unknown_key_is_refused_naming_its_line, setup, teardown),
     cmocka_unit_test_setup_teardown(missing_pin_hash_is_refused, setup, teardown),
     cmocka_unit_test_setup_teardown(pin_hash_that_is_no_argon2id_hash_is_refused, setup, teardown),

@@ -791,6 +791,70 @@ static void sealed_package_asks_again_after_a_restart(void **state)
     session_free(&r);
 }
 
+static void wrong_passphrases_lock_the_prompt_from_the_third_on(void **state)
+{
+    fixture *f = *state;
+    invigilator(f);
+    press_text(f, INTENT_OPEN, "2025-12-20");
+    press_ok(f, INTENT_PASSPHRASE, false);
+    assert_int_equal(f->s.passphrase_locked_until, f->now); /* no delay yet */
+    press_ok(f, INTENT_PASSPHRASE, false);
+    assert_int_equal(press_ok(f, INTENT_PASSPHRASE, false), BILET_EPERM);
+    assert_int_equal(f->s.passphrase_locked_until, f->now + 1);
+    /* While locked even the right passphrase is refused, and nothing is recorded. */
+    assert_int_equal(press_ok(f, INTENT_PASSPHRASE, true), BILET_EPERM);
+    assert_int_equal(f->s.notice, NOTICE_PASSPHRASE_LOCKED);
+    assert_int_equal(count_events(f, EV_PASSPHRASE_FAILED), 3);
+    assert_false(f->s.opened);
+    wait_seconds(f, 1);
+    assert_int_equal(press_ok(f, INTENT_PASSPHRASE, false), BILET_EPERM);
+    assert_int_equal(f->s.passphrase_locked_until, f->now + 2);
+    /* The lock is in the records: a replay keeps it. */
+    session r;
+    replay(f, &r, true);
+    assert_int_equal(r.passphrase_failures, 4);
+    assert_int_equal(r.passphrase_locked_until, f->now + 2);
+    session_free(&r);
+    wait_seconds(f, 2);
+    assert_int_equal(press_ok(f, INTENT_PASSPHRASE, true), BILET_OK);
+    assert_true(f->s.opened);
+}
+
+static void escape_on_the_passphrase_goes_back_only_before_opening(void **state)
+{
+    fixture *f = *state;
+    invigilator(f);
+    press_text(f, INTENT_OPEN, "2025-12-20");
+    press(f, INTENT_BACK);
+    assert_int_equal(f->s.screen, SCREEN_INVIGILATOR);
+    press(f, INTENT_BACK);
+    assert_int_equal(f->s.screen, SCREEN_LOCKED);
+    assert_false(f->s.opened);
+    invigilator(f);
+    press_text(f, INTENT_OPEN, "2025-12-20");
+    press_ok(f, INTENT_PASSPHRASE, true);
+    seat(f, "21-0001");
+    press(f, INTENT_DRAW);
+    session r;
+    replay(f, &r, true);
+    session_restore_finish(&r, f->now, 0);
+    session_intent back = { .kind = INTENT_BACK };
+    session_handle(&r, &back, f->now, &f->ev, &f->err);
+    assert_int_equal(r.screen, SCREEN_PASSPHRASE);
+    /* The invigilator's panel and back, then the passphrase: the attempt resumes. */
+    session_intent f12 = { .kind = INTENT_INVIGILATOR };
+    session_handle(&r, &f12, f->now, &f->ev, &f->err);
+    session_intent pin = { .kind = INTENT_PIN, .ok = true };
+    session_handle(&r, &pin, f->now, &f->ev, &f->err);
+    assert_int_equal(r.screen, SCREEN_INVIGILATOR);
+    session_handle(&r, &back, f->now, &f->ev, &f->err);
+    assert_int_equal(r.screen, SCREEN_PASSPHRASE);
+    session_intent ok = { .kind = INTENT_PASSPHRASE, .ok = true };
+    session_handle(&r, &ok, f->now, &f->ev, &f->err);
+    assert_int_equal(r.screen, SCREEN_ANSWER);
+    session_free(&r);
+}
+
 static void complex_exam_takes_a_grade_per_discipline(void **state)
 {
     fixture *f = *state;
@@ -963,6 +1027,10 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(restart_restores_the_draw_pool, setup_written, teardown),
     cmocka_unit_test_setup_teardown(roster_changed_after_opening_is_refused, setup_written,
                                     teardown),
+    cmocka_unit_test_setup_teardown(wrong_passphrases_lock_the_prompt_from_the_third_on,
+                                    setup_sealed, teardown),
+    cmocka_unit_test_setup_teardown(escape_on_the_passphrase_goes_back_only_before_opening,
+                                    setup_sealed, teardown),
     cmocka_unit_test_setup_teardown(sealed_package_asks_for_the_passphrase_at_opening, setup_sealed,
                                     teardown),
     cmocka_unit_test_setup_teardown(sealed_package_asks_again_after_a_restart, setup_sealed,
