@@ -25,7 +25,8 @@ expect_error 400 "$(http_status POST "$central_url/api/v1/records" --data '{"v":
 expect_error 400 "$(http_status POST "$central_url/api/v1/records" --data '{"v":1,"records":[{"bytes":"*","sig":"00"}]}')"
 expect_error 400 "$(http_status POST "$central_url/api/v1/records" --data '')"
 expect_error 404 "$(http_status GET "$central_url/api/v1/nothing")"
-expect_error 404 "$(http_status GET "$central_url/")"
+expect_error 404 "$(http_status GET "$central_url/api/")"
+expect_error 404 "$(http_status GET "$central_url/api/v2/records")"
 expect_error 405 "$(http_status GET "$central_url/api/v1/records")"
 http_status DELETE "$central_url/api/v1/kiosks" >/dev/null
 grep -qi '^Allow: GET, POST' "$tmp/headers" || fail "405 without Allow: $(cat "$tmp/headers")"

@@ -138,6 +138,9 @@ case_read_only() {
   chmod -R a+rX "$scratch/demo"
   chmod 644 "$scratch/kiosk.ini" "$data/bilet.db"
   chown 65534:65534 "$data/kiosk.key"
+  # Secrets stay 0600 (the kiosk refuses them otherwise): handed to the user instead.
+  chmod 600 "$scratch/demo/code.key"
+  chown 65534:65534 "$scratch/demo/code.key"
   # verify checked nothing: "not a readable data folder", exit 2 (cli_verify.c).
   run_as_nobody "$bilet" verify --data "$data"
   [ "$rc" = 2 ] || fail "[$case] bilet verify exited $rc: $out"
