@@ -23,7 +23,10 @@
 #include "examdir.h"
 #include "keys.h"
 #include "package.h"
+#include "paper.h"
+#include "printer.h"
 #include "record.h"
+#include "sheet.h"
 #include "sheetcode.h"
 #include "store.h"
 #include "syncer.h"
@@ -89,7 +92,15 @@ struct runtime {
     bool quit;
 
     syncer *sync; /* background push to kiosk.ini's central (syncer.h); NULL offline */
+
+    printer *pr;          /* the sheet thread (printer.h); NULL for an oral exam */
+    printer_result sheet; /* the last sheet's state, for the invigilator screen */
+    bool have_sheet;
+    int64_t now; /* the clock of the last tick: the time of sheet_printed records */
 };
+
+static void flush_queue(runtime *rt);
+static void record_sheets(runtime *rt);
 
 /* ---- small helpers -------------------------------------------------------------------- */
 
@@ -422,6 +433,22 @@ static bilet_status start_sync(runtime *rt, bilet_err *err)
     return st;
 }
 
+/* A written exam's answers become sheets (printer.h). The sheet's labels are set in the
+ * terminal's language: chosen here, on the UI thread, so that the sheet thread never sets
+ * the environment. */
+static bilet_status start_printer(runtime *rt, bilet_err *err)
+{
+    if (rt->ex.info.mode != EXAM_MODE_WRITTEN)
+        return BILET_OK;
+    bilet_err lerr = { { 0 } };
+    if (paper_language_use(rt->lang, &lerr) != BILET_OK)
+        fprintf(stderr, "bilet-kiosk: %s\n", lerr.msg); /* the sheets fall back to English */
+    bilet_status st = printer_start(rt->data_dir, rt->kcfg.printer, &rt->pr, err);
+    if (st != BILET_OK)
+        bilet_err_prefix(err, "%s: sheets: ", rt->data_dir);
+    return st;
+}
+
 bilet_status runtime_open(const runtime_config *cfg, runtime **out, bilet_err *err)
 {
     *out = NULL;
@@ -434,6 +461,8 @@ bilet_status runtime_open(const runtime_config *cfg, runtime **out, bilet_err *e
     bilet_status st = open_steps(rt, cfg, err);
     if (st == BILET_OK)
         st = start_sync(rt, err);
+    if (st == BILET_OK)
+        st = start_printer(rt, err);
     if (st != BILET_OK) {
         runtime_close(rt);
         return st;
@@ -510,6 +539,14 @@ void runtime_close(runtime *rt)
     if (!rt)
         return;
     syncer_stop(rt->sync);
+    if (rt->pr) {
+        printer_stop(rt->pr); /* the sheets handed over are made and recorded first */
+        if (rt->q_head < rt->q_n)
+            flush_queue(rt);
+        record_sheets(rt);
+        printer_destroy(rt->pr);
+        sheet_release_fonts();
+    }
     if (rt->saver && rt->u)
         runtime_autosave_poll(rt, true);
     autosave_stop(rt->saver);
@@ -687,11 +724,90 @@ static bilet_status enqueue(runtime *rt, const event *ev, bilet_err *err)
     return BILET_OK;
 }
 
+/* ---- answer sheets --------------------------------------------------------------------- */
+
+/* A written answer handed in: its sheet is made on the sheet thread (printer.h). */
+static void hand_in_sheet(runtime *rt, const event *ev)
+{
+    const session_attempt *a = &rt->s.attempt;
+    if (!rt->pr || ev->type != EV_ANSWER_SUBMITTED || !rt->s.has_attempt || a->id != ev->attempt)
+        return;
+    char id[32];
+    sheet_attempt_id(store_kiosk_hex(rt->st), ev->attempt, id, sizeof id);
+    printer_job_in in = {
+        .info = &rt->ex.info,
+        .ticket = session_ticket(&rt->s),
+        .ticket_number = a->ticket,
+        .code = a->code,
+        .answer = ev->text,
+        .attempt = ev->attempt,
+        .attempt_id = id,
+    };
+    memset(&rt->sheet, 0, sizeof rt->sheet);
+    rt->have_sheet = true;
+    rt->sheet.state = PRINTER_BUSY;
+    rt->sheet.attempt = ev->attempt;
+    text_copy(rt->sheet.code, sizeof rt->sheet.code, a->code);
+    text_copy(rt->sheet.queue, sizeof rt->sheet.queue, rt->kcfg.printer);
+    bilet_err err = { { 0 } };
+    if (printer_submit(rt->pr, &in, &err) != BILET_OK) {
+        rt->sheet.state = PRINTER_NOT_SAVED;
+        text_copy(rt->sheet.reason, sizeof rt->sheet.reason, err.msg);
+    }
+}
+
+static const char *sheet_status_token(printer_state st)
+{
+    switch (st) {
+    case PRINTER_SENT:
+        return "sent";
+    case PRINTER_FAILED:
+        return "failed";
+    default:
+        return "saved";
+    }
+}
+
+/* Records the finished sheets as sheet_printed, after the events still waiting for the
+ * disk (so the log keeps the order answer_submitted, sheet_printed). A refused append is
+ * tried again on the next tick. */
+static void record_sheets(runtime *rt)
+{
+    printer_result r;
+    while (rt->pr && rt->q_head == rt->q_n && printer_next(rt->pr, &r)) {
+        rt->sheet = r;
+        rt->have_sheet = true;
+        if (r.state != PRINTER_NOT_SAVED) {
+            bilet_field f[5] = {
+                bilet_field_str("code", r.code),
+                bilet_field_int("pages", r.pages),
+                bilet_field_int("attempt", r.attempt),
+                bilet_field_str("printer", r.queue),
+                bilet_field_str("status", sheet_status_token(r.state)),
+            };
+            bilet_err err = { { 0 } };
+            int64_t when = rt->now > 0 ? rt->now : (int64_t)time(NULL);
+            if (store_append(rt->st, when, rt->ex.info.id, "sheet_printed", f, 5, NULL, &err) !=
+                BILET_OK) {
+                memcpy(rt->append_err, err.msg, sizeof rt->append_err);
+                snprintf(rt->store_problem, sizeof rt->store_problem,
+                         "the record of sheet %.40s is not saved yet: %.400s", r.code, err.msg);
+                return;
+            }
+            syncer_kick(rt->sync);
+            rt->records++;
+            rt->store_problem[0] = '\0';
+        }
+        printer_pop(rt->pr);
+    }
+}
+
 /* Persists the events in order: straight to the log while nothing waits, else behind the
  * waiting ones. */
 static bilet_status persist(runtime *rt, const session_events *evs, bilet_err *err)
 {
     for (size_t i = 0; i < evs->n; i++) {
+        hand_in_sheet(rt, &evs->ev[i]);
         if (rt->q_head == rt->q_n) {
             bilet_err aerr = { { 0 } };
             if (append_event(rt, &evs->ev[i], &aerr) == BILET_OK) {
@@ -812,8 +928,11 @@ bilet_status runtime_flush(runtime *rt, bilet_err *err)
 
 bilet_status runtime_tick(runtime *rt, int64_t now, bilet_err *err)
 {
+    rt->now = now;
     if (rt->q_head < rt->q_n && retry_due(rt))
         flush_queue(rt);
+    if (rt->q_head == rt->q_n)
+        record_sheets(rt);
     session_events evs = { 0 };
     bilet_err why = { { 0 } };
     bilet_status st = session_tick(&rt->s, now, &evs, &why);
@@ -886,5 +1005,17 @@ void runtime_frame(runtime *rt, int64_t now, draw_list *dl)
         .save_delayed = id != 0 && !saved && (saver_failing || rt->q_head < rt->q_n),
         .today = rt->today,
     };
+    if (rt->have_sheet) {
+        static const ui_sheet_state map[] = {
+            [PRINTER_BUSY] = UI_SHEET_BUSY,           [PRINTER_SAVED] = UI_SHEET_SAVED,
+            [PRINTER_SENT] = UI_SHEET_SENT,           [PRINTER_FAILED] = UI_SHEET_FAILED,
+            [PRINTER_NOT_SAVED] = UI_SHEET_NOT_SAVED,
+        };
+        st.sheet_state = map[rt->sheet.state];
+        st.sheet_code = rt->sheet.code;
+        st.sheet_printer = rt->sheet.queue;
+        st.sheet_reason = rt->sheet.reason;
+        st.sheet_path = rt->sheet.path;
+    }
     ui_frame(rt->u, &rt->s, &st, now, dl);
 }

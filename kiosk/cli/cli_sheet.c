@@ -353,11 +353,8 @@ static int print_attempt(const options *o, keys_pair *kp, store *st, bilet_err *
     memset(&bare, 0, sizeof bare);
     snprintf(bare.id, sizeof bare.id, "%s", a.exam);
     j.info = &bare;
-    sheet_set set = {
-        .code = a.code, .answer = a.text, .attempt_id = o->attempt, .ticket_number = a.ticket
-    };
-    char canonical[SHEETCODE_SIZE];
-    set.record_book = sheetcode_normalize(a.code, canonical, NULL) != BILET_OK;
+    sheet_set set;
+    sheet_set_answer(&set, NULL, a.code, NULL, a.ticket, a.text, o->attempt);
     if (o->exam_dir) {
         if ((rc = load_exam(o, &e, err)) != BILET_OK)
             goto out_free;
@@ -367,13 +364,28 @@ static int print_attempt(const options *o, keys_pair *kp, store *st, bilet_err *
             goto out_free;
         }
         j.info = &e.info;
-        set.record_book = e.info.code == EXAM_CODE_RECORD_BOOK;
-        set.ticket = a.ticket > 0 && e.tickets ? exam_ticket_by_number(&e, a.ticket) : NULL;
+        sheet_set_answer(&set, &e.info, a.code,
+                         a.ticket > 0 && e.tickets ? exam_ticket_by_number(&e, a.ticket) : NULL,
+                         a.ticket, a.text, o->attempt);
     }
-    if ((rc = job_start(&j, err)) != BILET_OK || (rc = job_add(&j, &set, err)) != BILET_OK)
+    /* The same pages the kiosk prints when the answer is handed in (sheet_write). */
+    if ((size_t)snprintf(j.part, sizeof j.part, "%s.part", o->out) >= sizeof j.part) {
+        rc = bilet_fail(err, BILET_EINVAL, "%s: the path is too long", o->out);
         goto out_free;
-    if ((rc = job_finish(&j, a.attempt, err)) != BILET_OK)
+    }
+    if ((rc = sheet_write(j.part, kp, j.info, &set, &one.pages, err)) != BILET_OK)
         goto out_free;
+    snprintf(one.code, sizeof one.code, "%s", a.code);
+    j.n_sets = 1;
+    j.pages = one.pages;
+    if ((rc = record_sets(st, j.info->id, &one, 1, a.attempt, err)) != BILET_OK)
+        goto out_free;
+    if (rename(j.part, o->out) != 0) {
+        rc = bilet_fail(err, BILET_EIO, "%s: %s (the sheet is recorded; the PDF is at %s)", o->out,
+                        strerror(errno), j.part);
+        j.part[0] = '\0'; /* kept: the record names it */
+        goto out_free;
+    }
     printf("%s: attempt %s, code %s, %d page%s (sheet_printed recorded in %s)\n", o->out,
            o->attempt, a.code, j.pages, j.pages == 1 ? "" : "s", o->data);
 

@@ -211,6 +211,38 @@ static int key_row(ui *u, draw_list *dl, const ui_theme *t, const ui_sizes *z, i
     return lh + z->gap / 2;
 }
 
+/* The last answer sheet: saved, sent to the printer, or why it was not printed. */
+static void sheet_line(ui *u, panel *r, draw_list *dl, const ui_status *st, const ui_theme *t,
+                       const ui_sizes *z)
+{
+    const char *code = st->sheet_code ? st->sheet_code : "";
+    switch (st->sheet_state) {
+    case UI_SHEET_NONE:
+        return;
+    case UI_SHEET_BUSY:
+        line(u, r, dl, ui_fmt(u, _("Sheet %s is being made"), code), FONT_REGULAR, z->f_small,
+             t->muted);
+        return;
+    case UI_SHEET_SAVED:
+        line(u, r, dl, ui_fmt(u, _("Sheet %s saved"), code), FONT_REGULAR, z->f_small, t->ok);
+        return;
+    case UI_SHEET_SENT:
+        line(u, r, dl, ui_fmt(u, _("Sheet %s sent to the printer %s"), code, st->sheet_printer),
+             FONT_REGULAR, z->f_small, t->ok);
+        return;
+    case UI_SHEET_FAILED:
+        line(u, r, dl,
+             ui_fmt(u, _("Sheet %s not printed: %s; PDF saved: %s"), code, st->sheet_reason,
+                    st->sheet_path),
+             FONT_BOLD, z->f_small, t->danger);
+        return;
+    case UI_SHEET_NOT_SAVED:
+        line(u, r, dl, ui_fmt(u, _("Sheet %s not saved: %s"), code, st->sheet_reason), FONT_BOLD,
+             z->f_small, t->danger);
+        return;
+    }
+}
+
 static void grade_panel(ui *u, const session *s, const ui_theme *t, const ui_sizes *z,
                         draw_list *dl)
 {
@@ -381,6 +413,7 @@ void ui_screen_invigilator(ui *u, const session *s, const ui_status *st, int64_t
                "the disk takes them."),
              FONT_REGULAR, z->f_small, t->danger);
     }
+    sheet_line(u, &r, dl, st, t, z);
     if (st->kiosk_name && st->kiosk_name[0])
         line(u, &r, dl, ui_fmt(u, _("Terminal: %s"), st->kiosk_name), FONT_REGULAR, z->f_small,
              t->muted);

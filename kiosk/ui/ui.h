@@ -91,6 +91,16 @@ typedef struct ui_metrics {
 } ui_metrics;
 
 /* What the app knows that the session does not: shown on the invigilator screen. */
+/* The last answer sheet's state (the kiosk's sheet thread, docs/kiosk.md). */
+typedef enum ui_sheet_state {
+    UI_SHEET_NONE,      /* no sheet made in this run */
+    UI_SHEET_BUSY,      /* being made (or printed) */
+    UI_SHEET_SAVED,     /* the PDF is saved; no printer */
+    UI_SHEET_SENT,      /* sent to sheet_printer */
+    UI_SHEET_FAILED,    /* not printed (sheet_reason); the PDF is at sheet_path */
+    UI_SHEET_NOT_SAVED, /* the PDF could not be written (sheet_reason) */
+} ui_sheet_state;
+
 typedef struct ui_status {
     const char *kiosk_name;
     long pending_records; /* records not yet acknowledged by the central store */
@@ -101,6 +111,11 @@ typedef struct ui_status {
     bool answer_saved;         /* the typed text up to now is durable */
     bool save_delayed;         /* it cannot be saved now (disk full…): kept in memory */
     const char *today;         /* the terminal's local date, YYYY-MM-DD: F1 opens with it */
+    ui_sheet_state sheet_state;
+    const char *sheet_code;    /* the last sheet's code */
+    const char *sheet_printer; /* kiosk.ini's printer */
+    const char *sheet_reason;  /* why it failed */
+    const char *sheet_path;    /* the saved PDF */
 } ui_status;
 
 typedef struct ui ui;

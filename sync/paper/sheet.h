@@ -14,6 +14,7 @@
 #define BILET_SHEET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "exam.h"
 #include "keys.h"
@@ -56,6 +57,25 @@ bilet_status sheet_doc_finish(sheet_doc *d, bilet_err *err);
 
 /* Releases the document (unfinished: the file is left incomplete). NULL is fine. */
 void sheet_doc_destroy(sheet_doc *d);
+
+/* The set of a typed answer, as `bilet sheet --attempt` and the kiosk print it (one code,
+ * the answer over as many pages as it needs, the attempt id in the footer). info is the
+ * exam when it is known (its code mode says whether the code is a record book), or NULL
+ * when only the log is (the code's shape says it). ticket: its questions, or NULL with
+ * ticket_number printed alone. All strings are borrowed. */
+void sheet_set_answer(sheet_set *set, const exam_info *info, const char *code,
+                      const exam_ticket *ticket, int ticket_number, const char *answer,
+                      const char *attempt_id);
+
+/* Writes one set as a whole PDF at path (created 0600 or truncated; removed again on any
+ * failure). *pages_out (if not NULL) receives its pages. Errors as sheet_doc_create,
+ * sheet_doc_add and sheet_doc_finish. */
+bilet_status sheet_write(const char *path, const keys_pair *kp, const exam_info *info,
+                         const sheet_set *set, int *pages_out, bilet_err *err);
+
+/* The attempt id people see: the kiosk key's first 8 hex digits, '-', the number
+ * ("3fa9c2d1-7"). cap of at least 20 bytes holds any. */
+void sheet_attempt_id(const char *kiosk_hex, int attempt, char *out, size_t cap);
 
 /* Releases the process-wide caches of pango, cairo and fontconfig that sheets filled, so
  * that a leak checker sees a clean exit. Call it at most once, at the end, when no

@@ -188,7 +188,7 @@ S
   verify
   expect_row 21-0001 "outcome=submitted|handin=student"
   [ "$(sqlite3 "$data/bilet.db" "SELECT group_concat(type, ' ') FROM records ORDER BY seq")" = \
-    "session_opened student_identified ticket_drawn answer_submitted" ] ||
+    "session_opened student_identified ticket_drawn answer_submitted sheet_printed" ] ||
     fail "[$case] records out of order: $(sqlite3 "$data/bilet.db" "SELECT type FROM records")"
 }
 
