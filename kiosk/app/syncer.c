@@ -112,6 +112,15 @@ static bilet_status source_rewind(void *ctx, uint64_t seq, bilet_err *err)
     return st;
 }
 
+/* The end of the log for the push's Bilet-Log-End; 0 (no header) if it cannot be read. */
+static uint64_t source_log_end(void *ctx)
+{
+    syncer *sy = ctx;
+    bilet_err err = { { 0 } };
+    outbox_state s;
+    return outbox_state_read(sy->ob, &s, &err) == BILET_OK ? s.last_seq : 0;
+}
+
 static bool cancelled(void *ctx)
 {
     syncer *sy = ctx;
@@ -137,7 +146,7 @@ static bool push_all(syncer *sy)
     bilet_err err = { { 0 } };
     if (publish_state(sy, &err) != BILET_OK)
         return false;
-    client_source src = { sy, source_next, source_ack, source_rewind };
+    client_source src = { sy, source_next, source_ack, source_rewind, source_log_end };
     client_sync_report rep;
     return client_sync(sy->cl, &src, CLIENT_BATCH_MAX, NULL, &rep, &err) == BILET_OK;
 }

@@ -80,6 +80,15 @@ static bilet_status source_rewind(void *ctx_, uint64_t seq, bilet_err *err)
     return outbox_rewind(ctx->ob, seq, err);
 }
 
+/* The end of the log for the push's Bilet-Log-End; 0 (no header) if it cannot be read. */
+static uint64_t source_log_end(void *ctx_)
+{
+    source_ctx *ctx = ctx_;
+    bilet_err err = { { 0 } };
+    outbox_state s;
+    return outbox_state_read(ctx->ob, &s, &err) == BILET_OK ? s.last_seq : 0;
+}
+
 /* What the run prints: rejections kept for after the totals, progress on a terminal. */
 typedef struct report_ctx {
     char **lines;
@@ -194,7 +203,7 @@ static int push(const char *dir, const char *central, const char *pub_path, cons
     }
     rep_ctx.pending = state.pending;
     rep_ctx.progress = isatty(STDERR_FILENO) && state.pending > batch;
-    client_source src = { &src_ctx, source_next, source_ack, source_rewind };
+    client_source src = { &src_ctx, source_next, source_ack, source_rewind, source_log_end };
     client_sync_hooks hooks = { &rep_ctx, on_rejected, on_progress };
     st = client_sync(cl, &src, batch, &hooks, &rep, &err);
     print_report(&rep_ctx, &rep);

@@ -279,7 +279,25 @@ bool api_records_read(const api_request *req, batch *b, api_response *resp)
     bilet_status st = batch_from_body(req->body, req->len, b, &err);
     if (st != BILET_OK)
         api_error(resp, st == BILET_EPARSE ? 400 : 500, err.msg);
+    else
+        b->log_end = api_log_end_parse(req->log_end);
     return st == BILET_OK;
+}
+
+uint64_t api_log_end_parse(const char *value)
+{
+    static const uint64_t max = (uint64_t)1 << 53;
+    if (!value || !*value)
+        return 0;
+    uint64_t n = 0;
+    for (const char *p = value; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return 0;
+        n = n * 10 + (uint64_t)(*p - '0');
+        if (n > max)
+            return 0;
+    }
+    return n;
 }
 
 void api_records_store(const api_ctx *ctx, cdb *db, batch *b, api_response *resp)
@@ -362,6 +380,8 @@ static bilet_status list_kiosk(const cdb_kiosk_info *k, void *ctx, bilet_err *er
                             k->last_seen ? json_integer(k->last_seen) : json_null()) != 0 ||
         json_object_set_new(o, "last_seq", json_integer((json_int_t)k->last_seq)) != 0 ||
         json_object_set_new(o, "records", json_integer((json_int_t)k->records)) != 0 ||
+        json_object_set_new(o, "log_end", json_integer((json_int_t)k->log_end)) != 0 ||
+        json_object_set_new(o, "pending", json_integer((json_int_t)cdb_kiosk_pending(k))) != 0 ||
         json_array_append_new(arr, o) != 0)
         return bilet_fail(err, BILET_ENOMEM, "out of memory listing kiosks");
     return BILET_OK;

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "batch.h"
 #include "cdb.h"
@@ -47,6 +48,7 @@ typedef struct api_request {
     const char *csrf;         /* X-CSRF-Token */
     const char *fetch_site;   /* Sec-Fetch-Site */
     const char *content_type; /* Content-Type */
+    const char *log_end;      /* Bilet-Log-End (POST /api/v1/records; api_log_end_parse) */
     api_arg_fn arg;           /* query arguments; NULL: none */
     void *arg_cls;
     bool https; /* came over TLS */
@@ -79,9 +81,14 @@ void api_handle(const api_ctx *ctx, cdb *db, const api_request *req, api_respons
  * another thread (api_handle does both in turn). */
 bool api_is_records(const api_request *req);
 
-/* Reads the body and checks every record as far as no database is needed (batch.h).
- * True with *b filled (the caller frees it with batch_free); false with *resp holding the
- * 400 (or 500) and *b empty. */
+/* The value of a Bilet-Log-End header: decimal digits only, 1 to 2^53; anything else
+ * (absent, empty, a sign, spaces, too large) is 0, i.e. not said. Never an error: the
+ * header is an old kiosk's option and only feeds the pending counts. */
+uint64_t api_log_end_parse(const char *value);
+
+/* Reads the body (and the Bilet-Log-End header into b->log_end) and checks every record as far as
+ * no database is needed (batch.h). True with *b filled (the caller frees it with batch_free); false
+ * with *resp holding the 400 (or 500) and *b empty. */
 bool api_records_read(const api_request *req, batch *b, api_response *resp);
 
 /* Judges and stores the batch (cdb_ingest) and fills *resp with the signed receipt, or a

@@ -80,6 +80,9 @@ typedef struct batch {
     size_t strings_len;
     size_t strings_cap;
     char body_hash[RECORD_HEX_LEN + 1]; /* BLAKE2b-256 of the request body, hex */
+    /* The end of the sender's log as its Bilet-Log-End header said (0: not said); kept by
+     * cdb_ingest as kiosks.log_end when every record is one kiosk's. */
+    uint64_t log_end;
 } batch;
 
 void batch_free(batch *b);

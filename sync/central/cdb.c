@@ -391,6 +391,27 @@ static bilet_status judge(cdb *db, ingest *in, size_t i, int64_t now, bilet_err 
     return BILET_OK;
 }
 
+/* Keeps the end of the log the sender said it holds (batch.h), when the batch speaks for
+ * one enrolled kiosk only: a record with a good signature of that kiosk, and no other
+ * kiosk's record. The header itself is not signed, so it only ever feeds the pending
+ * counts (docs/central.md) and never moves backward. */
+static bilet_status note_log_end(cdb *db, ingest *in, bilet_err *err)
+{
+    const batch *b = in->b;
+    if (b->log_end == 0 || in->n_kiosks != 1 || !in->kiosks[0].tail.enrolled)
+        return BILET_OK;
+    bool signed_one = false;
+    for (size_t i = 0; i < b->n && !signed_one; i++)
+        signed_one = b->entries[i].parsed && b->entries[i].sig_ok;
+    if (!signed_one)
+        return BILET_OK;
+    const cdb_param params[] = { cdb_int(in->kiosks[0].tail.id), cdb_int((int64_t)b->log_end) };
+    return db->ops->query(db,
+                          "UPDATE kiosks SET log_end = CASE WHEN log_end < $2 THEN $2"
+                          " ELSE log_end END WHERE id = $1",
+                          params, 2, NULL, NULL, err);
+}
+
 static bilet_status ingest_once(cdb *db, ingest *in, int64_t now, bool all_or_nothing,
                                 bilet_err *err)
 {
@@ -422,6 +443,8 @@ static bilet_status ingest_once(cdb *db, ingest *in, int64_t now, bool all_or_no
         if (k->touched)
             st = db->ops->set_tail(db, k->tail.id, k->tail.last_seq, k->tail.last_hash, now, err);
     }
+    if (st == BILET_OK)
+        st = note_log_end(db, in, err);
     if (st == BILET_OK && all_or_nothing) {
         for (size_t i = 0; i < b->n; i++) {
             const batch_entry *e = &b->entries[i];

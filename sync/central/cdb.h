@@ -28,7 +28,7 @@ typedef struct cdb cdb;
 
 enum {
     CDB_NAME_MAX = 256,     /* kiosk and staff names, bytes */
-    CDB_SCHEMA_VERSION = 2, /* 2: the grading tables (cdb_grading.h) */
+    CDB_SCHEMA_VERSION = 3, /* 2: the grading tables (cdb_grading.h); 3: kiosks.log_end */
 };
 
 /* True when spec names a PostgreSQL database (postgresql:// or postgres://). */
@@ -64,7 +64,15 @@ typedef struct cdb_kiosk_info {
     int64_t last_seen; /* 0 when never seen */
     uint64_t last_seq;
     uint64_t records;
+    uint64_t log_end; /* the end of its log it last said it holds (Bilet-Log-End); 0 never */
 } cdb_kiosk_info;
+
+/* The records the kiosk said it holds (log_end) that are not stored past its chain's end
+ * (last_seq), a gap included: max(0, log_end - last_seq). */
+static inline uint64_t cdb_kiosk_pending(const cdb_kiosk_info *k)
+{
+    return k->log_end > k->last_seq ? k->log_end - k->last_seq : 0;
+}
 
 typedef bilet_status (*cdb_kiosk_fn)(const cdb_kiosk_info *k, void *ctx, bilet_err *err);
 
@@ -143,7 +151,9 @@ bilet_status cdb_all_records(cdb *db, cdb_record_fn fn, void *ctx, bilet_err *er
 /* Judges every entry of b that is still pending and stores the good ones, in one
  * transaction, by the rules of docs/central.md: unknown kiosk, bad signature, duplicate
  * (same kiosk and seq, same hash), conflict (another hash), stored (the next in the
- * kiosk's chain), broken chain, gap (noted in b's gaps, never filled). With all_or_nothing
+ * kiosk's chain), broken chain, gap (noted in b's gaps, never filled). When b->log_end is
+ * said and every record with a good signature is one enrolled kiosk's, that kiosk's
+ * log_end becomes max(stored, b->log_end) in the same transaction. With all_or_nothing
  * (USB bundles) one rejected record leaves the database as it was and the call returns
  * BILET_ERULE; otherwise rejected records simply are not stored. A transaction that
  * loses a race with another server process is run again (a few times). Returns BILET_OK

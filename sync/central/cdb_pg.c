@@ -417,15 +417,16 @@ static bilet_status pg_kiosk_list(cdb *db, cdb_kiosk_fn fn, void *ctx, bilet_err
     pg_db *p = (pg_db *)db;
     PGresult *r = query(p,
                         "SELECT k.public_key, k.name, k.enrolled_at, k.last_seen, k.last_seq,"
-                        " (SELECT count(*) FROM records r WHERE r.kiosk = k.id)"
+                        " (SELECT count(*) FROM records r WHERE r.kiosk = k.id), k.log_end"
                         " FROM kiosks k ORDER BY k.public_key",
                         0, NULL);
     bilet_status st =
         PQresultStatus(r) == PGRES_TUPLES_OK ? BILET_OK : result_fail(p, r, err, "listing kiosks");
     for (int i = 0; st == BILET_OK && i < PQntuples(r); i++) {
         cdb_kiosk_info k = {
-            PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),       int_at(r, i, 2),
-            int_at(r, i, 3),     (uint64_t)int_at(r, i, 4), (uint64_t)int_at(r, i, 5),
+            PQgetvalue(r, i, 0),       PQgetvalue(r, i, 1),       int_at(r, i, 2),
+            int_at(r, i, 3),           (uint64_t)int_at(r, i, 4), (uint64_t)int_at(r, i, 5),
+            (uint64_t)int_at(r, i, 6),
         };
         st = fn(&k, ctx, err);
     }
@@ -870,6 +871,15 @@ static bilet_status migrate(pg_db *p, bilet_err *err)
         if (st == BILET_OK)
             st = exec(p, "INSERT INTO schema_version(version) VALUES (2)", PGRES_COMMAND_OK,
                       "adding the grading tables", err);
+    }
+    if (st == BILET_OK && version < 3) {
+        /* Version 3: the end of its log each kiosk last said it holds (docs/central.md). */
+        st =
+            exec(p, "ALTER TABLE kiosks ADD COLUMN IF NOT EXISTS log_end bigint NOT NULL DEFAULT 0",
+                 PGRES_COMMAND_OK, "adding kiosks.log_end", err);
+        if (st == BILET_OK)
+            st = exec(p, "INSERT INTO schema_version(version) VALUES (3)", PGRES_COMMAND_OK,
+                      "adding kiosks.log_end", err);
     }
     for (size_t i = 0; st == BILET_OK && schema_console[i]; i++)
         st = exec(p, schema_console[i], PGRES_COMMAND_OK, "creating the console's tables", err);

@@ -306,7 +306,7 @@ static bilet_status sq_kiosk_list(cdb *db, cdb_kiosk_fn fn, void *ctx, bilet_err
     sqlite3_stmt *st = NULL;
     bilet_status bs = once(s,
                            "SELECT k.public_key, k.name, k.enrolled_at, k.last_seen, k.last_seq,"
-                           " (SELECT count(*) FROM records r WHERE r.kiosk = k.id)"
+                           " (SELECT count(*) FROM records r WHERE r.kiosk = k.id), k.log_end"
                            " FROM kiosks k ORDER BY k.public_key",
                            &st, err);
     int rc = SQLITE_DONE;
@@ -319,6 +319,7 @@ static bilet_status sq_kiosk_list(cdb *db, cdb_kiosk_fn fn, void *ctx, bilet_err
             sqlite3_column_int64(st, 3),
             (uint64_t)sqlite3_column_int64(st, 4),
             (uint64_t)sqlite3_column_int64(st, 5),
+            (uint64_t)sqlite3_column_int64(st, 6),
         };
         bs = fn(&k, ctx, err);
     }
@@ -760,6 +761,25 @@ static bilet_status migrate(sqlite_db *s, bilet_err *err)
         if (bs == BILET_OK)
             bs = exec(s, "INSERT INTO schema_version(version) VALUES (2)",
                       "adding the grading tables", err);
+    }
+    if (bs == BILET_OK && version < 3) {
+        /* Version 3: the end of its log each kiosk last said it holds (docs/central.md).
+         * SQLite has no ADD COLUMN IF NOT EXISTS: the column is looked for first. */
+        bool have = false;
+        bs = once(s, "SELECT 1 FROM pragma_table_info('kiosks') WHERE name = 'log_end'", &st, err);
+        if (bs == BILET_OK) {
+            int rc = sqlite3_step(st);
+            have = rc == SQLITE_ROW;
+            if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                bs = fail(s, err, rc, "reading the kiosks table");
+            sqlite3_finalize(st);
+        }
+        if (bs == BILET_OK && !have)
+            bs = exec(s, "ALTER TABLE kiosks ADD COLUMN log_end INTEGER NOT NULL DEFAULT 0",
+                      "adding kiosks.log_end", err);
+        if (bs == BILET_OK)
+            bs = exec(s, "INSERT INTO schema_version(version) VALUES (3)", "adding kiosks.log_end",
+                      err);
     }
     for (size_t i = 0; bs == BILET_OK && schema_console[i]; i++)
         bs = exec(s, schema_console[i], "creating the console's tables", err);

@@ -312,6 +312,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     req.csrf = header(conn, "X-CSRF-Token");
     req.fetch_site = header(conn, "Sec-Fetch-Site");
     req.content_type = header(conn, MHD_HTTP_HEADER_CONTENT_TYPE);
+    req.log_end = header(conn, "Bilet-Log-End");
     req.arg = query_arg;
     req.arg_cls = conn;
     req.https = s->cfg.tls_cert != NULL;

@@ -249,7 +249,8 @@ static bilet_status fold_record(const cdb_record *r, void *ctx, bilet_err *err)
     return st;
 }
 
-/* Adds each enrolled kiosk's name (when its records named none) and last contact. */
+/* Adds each enrolled kiosk's name (when its records named none), last contact and pending
+ * records (those it said it holds and the central has not stored, of any exam). */
 static bilet_status add_kiosk(const cdb_kiosk_info *k, void *ctx, bilet_err *err)
 {
     json_t *terminals = ctx;
@@ -265,6 +266,7 @@ static bilet_status add_kiosk(const cdb_kiosk_info *k, void *ctx, bilet_err *err
             json_object_set_new(o, "name", json_string(k->name));
         json_object_set_new(o, "last_contact",
                             k->last_seen ? json_integer((json_int_t)k->last_seen) : json_null());
+        json_object_set_new(o, "pending", json_integer((json_int_t)cdb_kiosk_pending(k)));
     }
     return BILET_OK;
 }

@@ -34,6 +34,7 @@ struct client {
     long timeout_ms;
     bool (*cancelled)(void *ctx);
     void *cancel_ctx;
+    uint64_t log_end; /* for Bilet-Log-End; 0: none */
     /* The answer being received; reused between pushes. */
     char *resp;
     size_t resp_len, resp_cap;
@@ -184,10 +185,19 @@ static void error_words(const client *c, char *out, size_t cap)
     json_decref(doc);
 }
 
+void client_set_log_end(client *c, uint64_t log_end)
+{
+    c->log_end = log_end;
+}
+
 /* One POST of body; on BILET_OK the answer is in c->resp with HTTP status 200. */
 static bilet_status post(client *c, const char *body, size_t len, bilet_err *err)
 {
     CURL *h = c->curl;
+    /* c->headers plus this push's Bilet-Log-End, on a list node of our own. */
+    char log_end[48];
+    struct curl_slist extra = { log_end, c->headers };
+    snprintf(log_end, sizeof log_end, "Bilet-Log-End: %llu", (unsigned long long)c->log_end);
     c->resp_len = 0;
     c->resp_too_big = false;
     c->curl_err[0] = '\0';
@@ -195,7 +205,7 @@ static bilet_status post(client *c, const char *body, size_t len, bilet_err *err
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->log_end ? &extra : c->headers);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "bilet-sync/1");
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
@@ -214,6 +224,7 @@ static bilet_status post(client *c, const char *body, size_t len, bilet_err *err
         curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
 
     CURLcode rc = curl_easy_perform(h);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers); /* extra goes out of scope */
     if (rc == CURLE_ABORTED_BY_CALLBACK)
         return bilet_fail(err, BILET_ENET, "%s: the push was cancelled", c->url);
     if (rc == CURLE_WRITE_ERROR && c->resp_too_big)
@@ -342,6 +353,7 @@ bilet_status client_sync(client *c, const client_source *src, size_t batch_max,
             break;
         if (n > batch_max)
             n = batch_max;
+        client_set_log_end(c, src->log_end ? src->log_end(src->ctx) : 0);
         client_receipt rc;
         st = client_push(c, recs, n, results, &rc, err);
         if (st != BILET_OK)

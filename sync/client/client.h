@@ -124,6 +124,11 @@ void client_destroy(client *c);
 bilet_status client_push(client *c, const client_record *recs, size_t n, client_result *results,
                          client_receipt *out, bilet_err *err);
 
+/* The end of the kiosk's log (the seq of its last record) that the next pushes tell the
+ * central in their Bilet-Log-End header (docs/sync.md), so that the central can count the
+ * records not delivered yet; 0 (as after client_create) sends no header. */
+void client_set_log_end(client *c, uint64_t log_end);
+
 /* GETs url (http:// or https://) with an optional bearer token (staff endpoints) and
  * returns the answer's body as a new malloc'd NUL-terminated buffer (*body, the caller
  * frees; *len without the NUL, capped at CLIENT_RESPONSE_MAX) and its HTTP status. Same
@@ -148,6 +153,9 @@ typedef struct client_source {
     /* The central misses records from seq on (it reported a gap at or before the batch):
      * send again from seq. May be NULL (a gap then stays a rejection). */
     bilet_status (*rewind)(void *ctx, uint64_t seq, bilet_err *err);
+    /* The seq of the last record in the log now, which may be beyond the batch; 0 when
+     * unknown. Read before each push for its Bilet-Log-End header. May be NULL (none). */
+    uint64_t (*log_end)(void *ctx);
 } client_source;
 
 /* Totals of one client_sync run. */

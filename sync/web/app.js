@@ -626,7 +626,8 @@
       const incidents = (tm.incidents || []).slice(-4).reverse();
       return el('tr', {},
         el('th', { scope: 'row' }, tm.name || tm.kiosk.slice(0, 8), el('div', { class: 'sub', text: t('session.' + tm.session) })),
-        el('td', { class: stale ? 'late' : null }, fmtAgo(tm.last_contact, now)),
+        el('td', { class: stale ? 'late' : null }, fmtAgo(tm.last_contact, now),
+          tm.pending > 0 ? el('div', { class: 'sub late', text: t('rooms.pending', tm.pending) }) : null),
         el('td', {}, student),
         el('td', { class: 'num', text: tm.ticket || '—' }),
         el('td', { class: 'num' + (left !== null && left < 600 ? ' late' : '') }, fmtClock(left)),

@@ -241,11 +241,16 @@ types=$(sql "$db" "SELECT r.type FROM records r JOIN kiosks k ON k.id = r.kiosk 
 "$bin/bilet-central" --db "$db" --verify >"$tmp/verify.out" || fail "verify: $(cat "$tmp/verify.out")"
 grep -q '^2 kiosks with records' "$tmp/verify.out" || fail "verify: $(cat "$tmp/verify.out")"
 
-# ---- the schema step from version 1 ----
+# ---- the schema steps from version 1 (2: the grading tables, 3: kiosks.log_end) ----
 db1=$(new_db v1)
 "$bin/bilet-central" --db "$db1" --verify >/dev/null
-sql "$db1" "DROP TABLE scans; DROP TABLE exam_students; DROP TABLE exams; DELETE FROM schema_version WHERE version = 2" >/dev/null
+sql "$db1" "DROP TABLE scans; DROP TABLE exam_students; DROP TABLE exams; ALTER TABLE kiosks DROP COLUMN log_end; DELETE FROM schema_version WHERE version >= 2" >/dev/null
 "$bin/bilet-central" --db "$db1" --verify >/dev/null || fail "opening a version-1 database"
-[ "$(sql "$db1" "SELECT max(version) FROM schema_version")" = 2 ] || fail "schema not at 2"
+[ "$(sql "$db1" "SELECT max(version) FROM schema_version")" = 3 ] || fail "schema not at 3"
 [ "$(sql "$db1" "SELECT count(*) FROM exams")" = 0 ] || fail "no exams table after the step"
+[ "$(sql "$db1" "SELECT count(*) FROM kiosks WHERE log_end <> 0")" = 0 ] || fail "no kiosks.log_end after the step"
+# The step to 3 again over a column already there (a step cut short): idempotent.
+sql "$db1" "DELETE FROM schema_version WHERE version = 3" >/dev/null
+"$bin/bilet-central" --db "$db1" --verify >/dev/null || fail "the step to 3 over an existing log_end"
+[ "$(sql "$db1" "SELECT max(version) FROM schema_version")" = 3 ] || fail "schema not at 3 again"
 echo "grading ($backend): ok"

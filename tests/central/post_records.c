@@ -6,7 +6,8 @@
  * ways the tests need, and write a USB bundle by the contract (docs/central.md).
  *
  *   post_records --central URL --central-pub FILE --data DIR [--batch N] [--from SEQ]
- *                [--to SEQ] [--flip-sig SEQ] [--forge-prev] [--forge-seq SEQ] [--cacert F]
+ *                [--to SEQ] [--log-end TEXT] [--flip-sig SEQ] [--forge-prev] [--forge-seq SEQ]
+ * [--cacert F]
  *                [--repeat N]
  *   post_records --data DIR --bundle OUT [--flip-sig SEQ] [--bundle-key DIR]
  *
@@ -228,6 +229,10 @@ out:
     return rc;
 }
 
+/* --log-end: the Bilet-Log-End header sent verbatim with every push (malformed on purpose
+ * in a test), or NULL: none. */
+static const char *log_end_header;
+
 static int post_all(const char *central, const char *cacert,
                     const unsigned char pub[KEYS_PUBLIC_BYTES], const recs *r, size_t batch_n,
                     totals *t)
@@ -235,6 +240,15 @@ static int post_all(const char *central, const char *cacert,
     CURL *curl = curl_easy_init();
     struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
     char url[1024];
+    char log_end[256];
+    if (headers && log_end_header) {
+        snprintf(log_end, sizeof log_end, "Bilet-Log-End: %s", log_end_header);
+        struct curl_slist *h = curl_slist_append(headers, log_end);
+        if (!h) {
+            curl_slist_free_all(headers);
+            headers = NULL;
+        }
+    }
     int rc = 0;
     snprintf(url, sizeof url, "%s/api/v1/records", central);
     if (!curl || !headers)
@@ -342,6 +356,7 @@ int main(int argc, char **argv)
         { "bundle-key", required_argument, NULL, 'K' },
         { "cacert", required_argument, NULL, 'C' },
         { "repeat", required_argument, NULL, 'r' },
+        { "log-end", required_argument, NULL, 'L' },
         { NULL, 0, NULL, 0 },
     };
     const char *central = NULL, *pub_path = NULL, *data = NULL, *bundle = NULL;
@@ -391,6 +406,9 @@ int main(int argc, char **argv)
             break;
         case 'r':
             ok = parse_u64(optarg, &repeat) && repeat > 0;
+            break;
+        case 'L':
+            log_end_header = optarg;
             break;
         default:
             ok = false;

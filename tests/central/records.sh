@@ -59,10 +59,28 @@ expect_line "gap 1..4"
 expect_counts "stored 0 duplicate 0 rejected 16 gaps 1"
 [ "$(sql "$db" "SELECT count(*) FROM records r JOIN kiosks k ON k.id = r.kiosk WHERE k.name = 'c'")" -eq 0 ] ||
   fail "records after a gap were stored"
-post "$tmp/c" --to 4
+# With the first 4 records the kiosk says its log ends at 20 (Bilet-Log-End): 16 pending;
+# a smaller end said later never lowers it, a malformed one is ignored (no error).
+token=$(token_of "$db" anna registrar)
+c_key=$(cat "$tmp/c/kiosk.pub")
+kiosk_c() { # prints "log_end pending" of kiosk c from GET /api/v1/kiosks
+  [ "$(http_status GET "$central_url/api/v1/kiosks" --header "Authorization: Bearer $token")" = 200 ] ||
+    fail "GET /api/v1/kiosks: $(cat "$tmp/http.body")"
+  python3 -c 'import json,sys; k=[k for k in json.load(open(sys.argv[1])) if k["public_key"]==sys.argv[2]][0]; print(k["log_end"], k["pending"])' \
+    "$tmp/http.body" "$c_key"
+}
+post "$tmp/c" --to 4 --log-end 20
 expect_counts "stored 4 duplicate 0 rejected 0 gaps 0"
-post "$tmp/c" --from 5
+[ "$(kiosk_c)" = "20 16" ] || fail "kiosk c after 4 of 20 records: log_end pending = $(kiosk_c)"
+post "$tmp/c" --to 1 --log-end 3
+expect_counts "stored 0 duplicate 1 rejected 0 gaps 0"
+[ "$(kiosk_c)" = "20 16" ] || fail "a smaller Bilet-Log-End lowered it: $(kiosk_c)"
+post "$tmp/c" --from 5 --log-end "+21"
 expect_counts "stored 16 duplicate 0 rejected 0 gaps 0"
+[ "$(kiosk_c)" = "20 0" ] || fail "kiosk c after the whole log: log_end pending = $(kiosk_c)"
+post "$tmp/c" --to 1 --log-end 9007199254740993
+expect_counts "stored 0 duplicate 1 rejected 0 gaps 0"
+[ "$(kiosk_c)" = "20 0" ] || fail "a Bilet-Log-End over 2^53 was kept: $(kiosk_c)"
 
 # A kiosk nobody enrolled.
 make_kiosk "$tmp/d" 3
@@ -86,7 +104,6 @@ grep -q "3 kiosks with records, $total records, chains intact" "$tmp/verify.out"
   fail "--verify said: $(cat "$tmp/verify.out")"
 
 # The kiosks as staff see them.
-token=$(token_of "$db" anna registrar)
 [ "$(http_status GET "$central_url/api/v1/kiosks" --header "Authorization: Bearer $token")" = 200 ] ||
   fail "GET /api/v1/kiosks: $(cat "$tmp/http.body")"
 python3 - "$tmp/http.body" "$a_key" "$n_a" <<'PY'
@@ -96,7 +113,9 @@ a = [k for k in kiosks if k["public_key"] == sys.argv[2]]
 assert len(kiosks) == 3, kiosks
 assert a and a[0]["name"] == "ауд. 214, место 3" and a[0]["last_seq"] == int(sys.argv[3]), a
 assert a[0]["records"] == int(sys.argv[3]) and a[0]["last_seen"] > 0, a
-assert all(set(k) == {"public_key", "name", "last_seen", "last_seq", "records"} for k in kiosks)
+assert a[0]["log_end"] == 0 and a[0]["pending"] == 0, a  # pushed without Bilet-Log-End
+assert all(set(k) == {"public_key", "name", "last_seen", "last_seq", "records", "log_end",
+                      "pending"} for k in kiosks)
 PY
 
 stop_central "$central_pid"

@@ -4,11 +4,16 @@
  * receipt signed by a fixed test key (tests/data/sync, made with Python's hashlib and the
  * `cryptography` package, independently of libsodium), and every way a receipt is refused.
  */
+#include <arpa/inet.h>
 #include <jansson.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "keys.h"
@@ -524,7 +529,7 @@ static void unreachable_central_acknowledges_nothing(void **state)
     client *c = NULL;
     assert_int_equal(client_create(&cfg, &c, NULL), BILET_OK);
     counting_source cs = { &b, 0, false };
-    client_source src = { &cs, cs_next, cs_ack, NULL };
+    client_source src = { &cs, cs_next, cs_ack, NULL, NULL };
     client_sync_report rep;
     bilet_err err = { { 0 } };
     time_t t0 = time(NULL);
@@ -535,6 +540,86 @@ static void unreachable_central_acknowledges_nothing(void **state)
     assert_non_null(strstr(err.msg, "127.0.0.1:9"));
     client_destroy(c);
     fake_batch_free(&b);
+}
+
+/* A listener on 127.0.0.1 that keeps the head of one request and answers 503. */
+typedef struct head_catcher {
+    int fd;
+    char head[8192];
+} head_catcher;
+
+static void *catch_head(void *arg)
+{
+    head_catcher *hc = arg;
+    int conn = accept(hc->fd, NULL, NULL);
+    if (conn < 0)
+        return NULL;
+    size_t len = 0;
+    while (len + 1 < sizeof hc->head && !strstr(hc->head, "\r\n\r\n")) {
+        ssize_t k = read(conn, hc->head + len, sizeof hc->head - 1 - len);
+        if (k <= 0)
+            break;
+        len += (size_t)k;
+        hc->head[len] = '\0';
+    }
+    static const char answer[] =
+        "HTTP/1.1 503 Busy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    ssize_t w = write(conn, answer, sizeof answer - 1);
+    (void)w;
+    close(conn);
+    return NULL;
+}
+
+static uint64_t log_end_42(void *ctx)
+{
+    (void)ctx;
+    return 42;
+}
+
+/* Pushes one batch of 2 records to a catcher; the request head it saw into *hc. */
+static void push_to_catcher(uint64_t (*log_end)(void *ctx), head_catcher *hc)
+{
+    memset(hc, 0, sizeof *hc);
+    hc->fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(hc->fd >= 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t al = sizeof a;
+    assert_int_equal(bind(hc->fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(hc->fd, 1), 0);
+    assert_int_equal(getsockname(hc->fd, (struct sockaddr *)&a, &al), 0);
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, catch_head, hc), 0);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", (unsigned)ntohs(a.sin_port));
+    fake_batch b;
+    fake_batch_init(&b, 2, 1);
+    unsigned char pk[KEYS_PUBLIC_BYTES] = { 0 };
+    client_config cfg = { .central = url, .central_pk = pk };
+    client *c = NULL;
+    assert_int_equal(client_create(&cfg, &c, NULL), BILET_OK);
+    counting_source cs = { &b, 0, false };
+    client_source src = { &cs, cs_next, cs_ack, NULL, log_end };
+    client_sync_report rep;
+    bilet_err err = { { 0 } };
+    assert_int_equal(client_sync(c, &src, CLIENT_BATCH_MAX, NULL, &rep, &err), BILET_ENET);
+    assert_non_null(strstr(err.msg, "HTTP 503"));
+    assert_int_equal(cs.acks, 0);
+    pthread_join(th, NULL);
+    close(hc->fd);
+    client_destroy(c);
+    fake_batch_free(&b);
+}
+
+static void push_tells_the_end_of_the_log(void **state)
+{
+    (void)state;
+    head_catcher hc;
+    push_to_catcher(log_end_42, &hc);
+    assert_non_null(strstr(hc.head, "POST /api/v1/records HTTP/1.1\r\n"));
+    assert_non_null(strstr(hc.head, "\r\nBilet-Log-End: 42\r\n"));
+    push_to_catcher(NULL, &hc); /* a source that cannot say: no header */
+    assert_non_null(strstr(hc.head, "POST /api/v1/records"));
+    assert_null(strstr(hc.head, "Bilet-Log-End"));
 }
 
 static void push_refuses_an_empty_batch(void **state)
@@ -568,6 +653,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(client_refuses_a_url_that_is_not_http),
     cmocka_unit_test(unreachable_central_acknowledges_nothing),
     cmocka_unit_test(push_refuses_an_empty_batch),
+    cmocka_unit_test(push_tells_the_end_of_the_log),
 };
 
 BILET_TEST_MAIN(tests)

@@ -152,6 +152,7 @@ window.BILET_I18N.en = {
   'rooms.updated': 'Updated at {0}; refreshed every 5 seconds.',
   'rooms.terminal': 'Terminal',
   'rooms.contact': 'Contact',
+  'rooms.pending': 'not delivered: {0}',
   'rooms.student': 'Student',
   'rooms.ticket': 'Ticket',
   'rooms.left': 'Time left',

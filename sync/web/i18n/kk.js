@@ -152,6 +152,7 @@ window.BILET_I18N.kk = {
   'rooms.updated': '{0} жаңартылды; әр 5 секунд сайын жаңарады.',
   'rooms.terminal': 'Терминал',
   'rooms.contact': 'Байланыс',
+  'rooms.pending': 'жеткізілмеген: {0}',
   'rooms.student': 'Студент',
   'rooms.ticket': 'Билет',
   'rooms.left': 'Қалды',

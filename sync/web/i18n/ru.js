@@ -165,6 +165,7 @@ window.BILET_I18N.ru = {
   'rooms.updated': 'Обновлено в {0}; обновляется каждые 5 секунд.',
   'rooms.terminal': 'Терминал',
   'rooms.contact': 'Связь',
+  'rooms.pending': 'не доставлено: {0}',
   'rooms.student': 'Студент',
   'rooms.ticket': 'Билет',
   'rooms.left': 'Осталось',
