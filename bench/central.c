@@ -167,9 +167,10 @@ static void central_start(const char *db, const char *keydir, server *s)
             dup2(fd, 2);
             close(fd);
         }
-        const char *argv[] = { "taskset",   "-c",    "0",    central_bin, "--db",
-                               db,          "--key", keydir, "--listen",  "127.0.0.1:0",
-                               "--threads", "2",     NULL };
+        /* No --threads: pinned to one core, the central takes one worker, as it would
+         * when deployed on that core (threads follow the CPUs it may run on). */
+        const char *argv[] = { "taskset", "-c",   "0",        central_bin,   "--db", db,
+                               "--key",   keydir, "--listen", "127.0.0.1:0", NULL };
         if (two_cpus)
             execvp(argv[0], (char *const *)argv);
         else

@@ -497,13 +497,30 @@ static bool body_compact(const char *body, size_t len, batch *out)
     return true;
 }
 
+/* b->id from its entries' hashes (record_batch_id). */
+static bilet_status set_id(batch *b, bilet_err *err)
+{
+    unsigned char id[KEYS_HASH_BYTES];
+    unsigned char *hashes = malloc(b->n ? b->n * KEYS_HASH_BYTES : 1);
+    if (!hashes)
+        return bilet_fail(err, BILET_ENOMEM, "out of memory for the id of %zu records", b->n);
+    for (size_t i = 0; i < b->n; i++)
+        memcpy(hashes + i * KEYS_HASH_BYTES, b->entries[i].hash, KEYS_HASH_BYTES);
+    record_batch_id(hashes, b->n, id);
+    keys_hex_encode(id, sizeof id, b->id, sizeof b->id, NULL);
+    free(hashes);
+    return BILET_OK;
+}
+
 bilet_status batch_from_body(const char *body, size_t len, batch *out, bilet_err *err)
 {
     bilet_status st = BILET_OK;
     memset(out, 0, sizeof *out);
     if (body_compact(body, len, out)) {
-        record_hash_hex(body, len, out->body_hash);
-        return BILET_OK;
+        st = set_id(out, err);
+        if (st != BILET_OK)
+            batch_free(out);
+        return st;
     }
     json_t *doc = load_json(body, len, "body", err);
     if (!doc)
@@ -517,10 +534,10 @@ bilet_status batch_from_body(const char *body, size_t len, batch *out, bilet_err
     else
         st = read_records(records, "records", BATCH_MAX_RECORDS, out, err);
     json_decref(doc);
+    if (st == BILET_OK)
+        st = set_id(out, err);
     if (st != BILET_OK)
         batch_free(out);
-    else
-        record_hash_hex(body, len, out->body_hash);
     return st;
 }
 
@@ -573,9 +590,10 @@ bilet_status batch_bundle_read(const char *text, size_t len, batch_bundle *out, 
     }
     /* A bundle is a kiosk's whole log: no batch limit, only the file's size. */
     st = read_records(records, "records", SIZE_MAX, &out->records, err);
+    if (st == BILET_OK)
+        st = set_id(&out->records, err);
     if (st != BILET_OK)
         goto out_free;
-    record_hash_hex(text, len, out->records.body_hash);
     for (size_t i = 0; i < out->records.n; i++) {
         batch_entry *e = &out->records.entries[i];
         if (e->parsed && strcmp(e->kiosk, out->kiosk) != 0) {
@@ -673,7 +691,7 @@ static void receipt_text(const batch *b, const char *central_hex, int64_t now, t
     put_s(t, "\",\"time\":");
     put_int(t, (long long)now);
     put_s(t, ",\"batch\":\"");
-    put_s(t, b->body_hash);
+    put_s(t, b->id);
     put_s(t, "\",\"results\":[");
     for (size_t i = 0; i < b->n; i++) {
         const batch_entry *e = &b->entries[i];

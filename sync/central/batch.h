@@ -79,7 +79,7 @@ typedef struct batch {
     char *strings; /* the entries' exam ids, each NUL-terminated; never moves */
     size_t strings_len;
     size_t strings_cap;
-    char body_hash[RECORD_HEX_LEN + 1]; /* BLAKE2b-256 of the request body, hex */
+    char id[RECORD_HEX_LEN + 1]; /* record_batch_id of the entries, hex */
     /* The end of the sender's log as its Bilet-Log-End header said (0: not said); kept by
      * cdb_ingest as kiosks.log_end when every record is one kiosk's. */
     uint64_t log_end;

@@ -252,11 +252,13 @@ bilet_status client_push(client *c, const client_record *recs, size_t n, client_
                           (int)CLIENT_BATCH_MAX, n);
     char *body = NULL;
     size_t len = 0;
-    bilet_status st = client_body_build(recs, n, &body, &len, err);
+    unsigned char batch[KEYS_HASH_BYTES];
+    bilet_status st = client_batch_id(recs, n, batch, err);
     if (st != BILET_OK)
         return st;
-    unsigned char batch[KEYS_HASH_BYTES];
-    record_hash(body, len, batch);
+    st = client_body_build(recs, n, &body, &len, err);
+    if (st != BILET_OK)
+        return st;
     st = post(c, body, len, err);
     free(body);
     if (st != BILET_OK)

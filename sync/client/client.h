@@ -76,9 +76,14 @@ typedef struct client_receipt {
 bilet_status client_body_build(const client_record *recs, size_t n, char **body, size_t *len,
                                bilet_err *err);
 
-/* Checks the central's 200 answer response[0..len) to the body whose BLAKE2b-256 is batch,
- * sent with recs[0..n): the signature over the receipt text with central_pk, then the
- * receipt's version, central key, batch hash and one result per record naming its hash, in
+/* The id of the batch recs[0..n) (record_batch_id over their hashes), which the receipt
+ * for it names. BILET_ENOMEM when memory runs out. */
+bilet_status client_batch_id(const client_record *recs, size_t n,
+                             unsigned char out[KEYS_HASH_BYTES], bilet_err *err);
+
+/* Checks the central's 200 answer response[0..len) to the batch whose id (client_batch_id)
+ * is batch, sent with recs[0..n): the signature over the receipt text with central_pk, then
+ * the receipt's version, central key, batch id and one result per record naming its hash, in
  * order. On success fills results[0..n) and *out. BILET_EBADSIG (nothing may advance) when
  * the signature, the key, the batch or a record's hash does not match; BILET_ENET when the
  * answer is not a receipt at all (malformed JSON, missing or mistyped keys). */

@@ -523,6 +523,11 @@ void record_hash(const void *bytes, size_t len, unsigned char out[KEYS_HASH_BYTE
     crypto_generichash(out, KEYS_HASH_BYTES, bytes, len, NULL, 0);
 }
 
+void record_batch_id(const unsigned char *hashes, size_t n, unsigned char out[KEYS_HASH_BYTES])
+{
+    record_hash(hashes, n * KEYS_HASH_BYTES, out);
+}
+
 void record_hash_hex(const void *bytes, size_t len, char out[RECORD_HEX_LEN + 1])
 {
     unsigned char h[KEYS_HASH_BYTES];

@@ -1,7 +1,7 @@
 /*
  * fuzz_receipt.c — the central's answer to a push as the kiosk reads it
  * (sync/client/receipt.c client_receipt_check), for the known-answer push of
- * tests/data/sync: two records, the body's hash and the central key of central.seed.
+ * tests/data/sync: two records, the batch id and the central key of central.seed.
  *
  * A receipt is read only after its signature verifies, so each input is checked twice: as
  * the whole answer, and as the receipt text, which the target signs with the test central
@@ -22,8 +22,8 @@ static const unsigned char seed[KEYS_SEED_BYTES] = {
     0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4a, 0x4b, 0x4c, 0x4d, 0x4e, 0x4f, 0x50,
     0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x60,
 };
-/* tests/data/sync/example-body.hash and the hashes of the body's two records. */
-static const char batch_hex[] = "24a8bf9eaae7fe1b94d4666675bd68b893da801f6a46a421fd149215da502736";
+/* tests/data/sync/example-batch.id: the id over the hashes of the body's two records. */
+static const char batch_hex[] = "2decd779dcbcf3ad10bb0ca75cb414d16caa653f1d931e5e45ebe833ce9cf1d1";
 static const char *const record_hex[] = {
     "3115624d06358215ab7269b3d68a271ba05bb6f72b4fd5a37122358c5b25bb79",
     "294e5962387eaeabeb803cf622bebefc4fba0135d02a7a32694d226a498aa4be",

@@ -1,6 +1,6 @@
 /*
  * test_client.c — the push's two texts (sync/client/receipt.c) and the client's failure
- * paths without a central: the request body and its batch hash against known answers, a
+ * paths without a central: the request body and the batch id against known answers, a
  * receipt signed by a fixed test key (tests/data/sync, made with Python's hashlib and the
  * `cryptography` package, independently of libsodium), and every way a receipt is refused.
  */
@@ -49,7 +49,7 @@ static void fake_batch_init(fake_batch *b, size_t n, uint64_t first_seq)
         b->recs[i] = r;
     }
     assert_int_equal(client_body_build(b->recs, n, &b->body, &b->body_len, NULL), BILET_OK);
-    record_hash(b->body, b->body_len, b->batch);
+    assert_int_equal(client_batch_id(b->recs, n, b->batch, NULL), BILET_OK);
 }
 
 static void fake_batch_free(fake_batch *b)
@@ -93,7 +93,7 @@ static void hex(const unsigned char *bin, size_t n, char *out)
 }
 
 /* The receipt text for b as the central writes it: statuses[i] per record ("stored",
- * "duplicate", "rejected"), central key pk, batch hash batch (b's own when NULL), extra the
+ * "duplicate", "rejected"), central key pk, batch id batch (b's own when NULL), extra the
  * gaps array text. */
 static char *receipt_text(const fake_batch *b, const unsigned char *pk, const unsigned char *batch,
                           const char *const *statuses, const char *gaps)
@@ -193,6 +193,23 @@ static void body_of_the_example_records_matches_its_known_answer(void **state)
     free(body);
 }
 
+/* The batch id is BLAKE2b-256 over the records' hashes in order, not over the body: the
+ * known answer was computed with Python's hashlib. */
+static void batch_id_of_the_example_records_matches_its_known_answer(void **state)
+{
+    (void)state;
+    example ex;
+    load_example(&ex);
+    unsigned char id[KEYS_HASH_BYTES], want[KEYS_HASH_BYTES], swapped[KEYS_HASH_BYTES];
+    assert_int_equal(client_batch_id(ex.recs, 2, id, NULL), BILET_OK);
+    assert_int_equal(keys_file_read_hex(DATA "example-batch.id", want, sizeof want, NULL),
+                     BILET_OK);
+    assert_memory_equal(id, want, sizeof id);
+    client_record other[2] = { ex.recs[1], ex.recs[0] };
+    assert_int_equal(client_batch_id(other, 2, swapped, NULL), BILET_OK);
+    assert_memory_not_equal(swapped, want, sizeof want);
+}
+
 static void receipt_known_answer_is_accepted_and_stops_at_its_rejection(void **state)
 {
     (void)state;
@@ -200,7 +217,7 @@ static void receipt_known_answer_is_accepted_and_stops_at_its_rejection(void **s
     load_example(&ex);
     unsigned char pk[KEYS_PUBLIC_BYTES], batch[KEYS_HASH_BYTES];
     assert_int_equal(keys_file_read_hex(DATA "central.pub", pk, sizeof pk, NULL), BILET_OK);
-    assert_int_equal(keys_file_read_hex(DATA "example-body.hash", batch, sizeof batch, NULL),
+    assert_int_equal(keys_file_read_hex(DATA "example-batch.id", batch, sizeof batch, NULL),
                      BILET_OK);
     size_t len = 0;
     char *resp = read_file(DATA "example-receipt.json", &len);
@@ -637,6 +654,7 @@ static void push_refuses_an_empty_batch(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(body_of_the_example_records_matches_its_known_answer),
+    cmocka_unit_test(batch_id_of_the_example_records_matches_its_known_answer),
     cmocka_unit_test(receipt_known_answer_is_accepted_and_stops_at_its_rejection),
     cmocka_unit_test(central_test_key_matches_its_seed),
     cmocka_unit_test(receipt_signed_by_the_pinned_key_acknowledges_every_stored_record),
