@@ -81,6 +81,13 @@ bilet_status record_header_prefix(const record_header *h, char *out, size_t cap,
 bilet_status record_check_fields(const char *after_header, size_t len, size_t header_len,
                                  bilet_err *err);
 
+/* True when after_header[0..len) holds fields in the plain form record_build writes for
+ * them (names of [a-z0-9_], strings of UTF-8 without \u escapes, integers in digits,
+ * true, false, null, no white space, the closing brace last) and they obey the rules;
+ * false when they are not in that form or break a rule — record_check_fields then reads
+ * them with jansson, which decides. A quick path only: never the last word on a no. */
+bool record_fields_plain(const char *after_header, size_t len);
+
 /* A parsed record. Every string (exam, type, field keys and string values) points into
  * the view's own storage and stays valid until record_view_free; the parsed bytes are not
  * referenced after record_parse returns. A zeroed view is empty; record_view_free accepts

@@ -482,38 +482,86 @@ static void header_prefix_refuses_an_exam_id_that_needs_escapes(void **state)
 static void check_fields_agrees_with_a_full_parse(void **state)
 {
     (void)state;
-    static const char *const tails[] = {
-        "}",
-        ",\"a\":1,\"b\":\"«x»\\n\",\"c\":true,\"d\":null}",
-        ",\"a\":[1]}",
-        ",\"a\":{}}",
-        ",\"a\":1,\"a\":2}",
-        ",\"seq\":2}",
-        ",\"a\":1.5}",
-        ",\"A\":1}",
-        ",\"a\":1}x",
-        ",\"a\":1",
-        ",\"a\":1}}",
-        ",\"a\":\"\xff\"}",
-        ",\"a\":9007199254740992}",
-        ",}",
-        "x}",
+    /* Each tail, and whether the plain path (record_fields_plain) may take it on its own. */
+    static const struct {
+        const char *text;
+        bool plain;
+    } tails[] = {
+        { "}", true },
+        { ",\"a\":1,\"b\":\"«x»\\n\",\"c\":true,\"d\":null}", true },
+        { ",\"answer\":\"Ответ: \\\"x\\\" \\\\ \\/ \\b\\f\\r\\t\",\"n\":-17,\"z\":-0}", true },
+        { ",\"big\":9007199254740991,\"small\":-9007199254740991,\"f\":false}", true },
+        { ",\"a\":\"\\u0416\"}", false },
+        { ",\"a\" :1}", false },
+        { " ,\"a\":1}", false },
+        { ",\"a\":[1]}", false },
+        { ",\"a\":{}}", false },
+        { ",\"a\":1,\"a\":2}", false },
+        { ",\"seq\":2}", false },
+        { ",\"a\":1.5}", false },
+        { ",\"a\":1e3}", false },
+        { ",\"a\":01}", false },
+        { ",\"a\":-}", false },
+        { ",\"A\":1}", false },
+        { ",\"a\":1}x", false },
+        { ",\"a\":1", false },
+        { ",\"a\":1}}", false },
+        { ",\"a\":\"\xff\"}", false },
+        { ",\"a\":\"\xc0\xaf\"}", false },
+        { ",\"a\":\"\xed\xa0\x80\"}", false },
+        { ",\"a\":\"\x01\"}", false },
+        { ",\"a\":\"x\\q\"}", false },
+        { ",\"a\":\"x}", false },
+        { ",\"a\":falsey}", false },
+        { ",\"a\":9007199254740992}", false },
+        { ",\"a\":-9007199254740992}", false },
+        { ",\"a\":12345678901234567}", false },
+        { ",}", false },
+        { "x}", false },
+        { ",\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":1}", true },
+        { ",\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":1}", false },
     };
-    char head[1024], text[2048];
+    char head[1024], text[4096];
     size_t head_len = 0;
     record_header h = header("t");
     assert_int_equal(record_header_prefix(&h, head, sizeof head, &head_len, NULL), BILET_OK);
     for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+        const char *tail = tails[i].text;
         record_view v;
         bilet_err full = { { 0 } }, fast = { { 0 } };
-        snprintf(text, sizeof text, "%s%s", head, tails[i]);
+        snprintf(text, sizeof text, "%s%s", head, tail);
         bilet_status want = record_parse(text, strlen(text), &v, &full);
         record_view_free(&v);
-        bilet_status got = record_check_fields(tails[i], strlen(tails[i]), head_len, &fast);
+        bilet_status got = record_check_fields(tail, strlen(tail), head_len, &fast);
         if (want != got)
-            fail_msg("tail %zu (%s): parse says %d (%s), check_fields %d (%s)", i, tails[i], want,
+            fail_msg("tail %zu (%s): parse says %d (%s), check_fields %d (%s)", i, tail, want,
                      full.msg, got, fast.msg);
+        if (record_fields_plain(tail, strlen(tail)) != tails[i].plain)
+            fail_msg("tail %zu (%s): the plain path says %s", i, tail,
+                     tails[i].plain ? "no" : "yes");
+        if (tails[i].plain && want != BILET_OK)
+            fail_msg("tail %zu (%s): meant as plain and valid, but parse says %s", i, tail,
+                     full.msg);
     }
+}
+
+/* As many fields as a record may have pass the plain path; one more goes to jansson, which
+ * refuses it. */
+static void check_fields_counts_fields_on_the_plain_path(void **state)
+{
+    (void)state;
+    char tail[BILET_FIELDS_MAX * 16 + 16];
+    size_t at = 0;
+    for (int i = 0; i < BILET_FIELDS_MAX; i++)
+        at += (size_t)snprintf(tail + at, sizeof tail - at, ",\"f%d\":%d", i, i);
+    snprintf(tail + at, sizeof tail - at, "}");
+    assert_true(record_fields_plain(tail, strlen(tail)));
+    assert_int_equal(record_check_fields(tail, strlen(tail), 100, NULL), BILET_OK);
+    snprintf(tail + at, sizeof tail - at, ",\"g\":1}");
+    assert_false(record_fields_plain(tail, strlen(tail)));
+    bilet_err err = { { 0 } };
+    assert_int_equal(record_check_fields(tail, strlen(tail), 100, &err), BILET_EPARSE);
+    assert_non_null(strstr(err.msg, "more than"));
 }
 
 static void field_find_returns_the_named_field_or_null(void **state)
@@ -551,6 +599,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(header_prefix_is_the_start_of_the_built_bytes),
     cmocka_unit_test(header_prefix_refuses_an_exam_id_that_needs_escapes),
     cmocka_unit_test(check_fields_agrees_with_a_full_parse),
+    cmocka_unit_test(check_fields_counts_fields_on_the_plain_path),
     cmocka_unit_test(field_find_returns_the_named_field_or_null),
 };
 
