@@ -9,23 +9,27 @@
 
 #include "text.h"
 
+/* Marks a msgid for xgettext (po/check.sh reads this file); core translates nothing. */
+#define N_(msgid) msgid
+
 typedef struct grade_names {
     const char *token;
     const char *word;
     const char *abbrev;
+    const char *msgid;
     int points;
 } grade_names;
 
 static const grade_names names[GRADE_COUNT] = {
-    [GRADE_NONE] = { "", "", "", 0 },
-    [GRADE_5] = { "5", "отлично", "отл.", 5 },
-    [GRADE_4] = { "4", "хорошо", "хор.", 4 },
-    [GRADE_3] = { "3", "удовлетворительно", "удовл.", 3 },
-    [GRADE_2] = { "2", "неудовлетворительно", "неудовл.", 2 },
-    [GRADE_PASS] = { "pass", "зачтено", "зачт.", 0 },
-    [GRADE_FAIL] = { "fail", "не зачтено", "не зачт.", 0 },
-    [GRADE_ABSENT] = { "absent", "не явился", "не явился", 0 },
-    [GRADE_NOT_ADMITTED] = { "not_admitted", "не допущен", "не допущен", 0 },
+    [GRADE_NONE] = { "", "", "", "", 0 },
+    [GRADE_5] = { "5", "отлично", "отл.", N_("excellent"), 5 },
+    [GRADE_4] = { "4", "хорошо", "хор.", N_("good"), 4 },
+    [GRADE_3] = { "3", "удовлетворительно", "удовл.", N_("satisfactory"), 3 },
+    [GRADE_2] = { "2", "неудовлетворительно", "неудовл.", N_("unsatisfactory"), 2 },
+    [GRADE_PASS] = { "pass", "зачтено", "зачт.", N_("pass"), 0 },
+    [GRADE_FAIL] = { "fail", "не зачтено", "не зачт.", N_("fail"), 0 },
+    [GRADE_ABSENT] = { "absent", "не явился", "не явился", N_("absent"), 0 },
+    [GRADE_NOT_ADMITTED] = { "not_admitted", "не допущен", "не допущен", N_("not admitted"), 0 },
 };
 
 /* Further spellings accepted by grade_parse, beyond token, word and abbreviation. */
@@ -67,6 +71,11 @@ const char *grade_token(grade g)
 const char *grade_word(grade g)
 {
     return grade_valid(g) ? names[g].word : "";
+}
+
+const char *grade_msgid(grade g)
+{
+    return grade_valid(g) ? names[g].msgid : "";
 }
 
 const char *grade_abbrev(grade g)

@@ -33,6 +33,11 @@ enum { GRADE_COUNT = GRADE_NOT_ADMITTED + 1 };
 const char *grade_token(grade g);
 /* «отлично», «зачтено», «не явился»…; "" for GRADE_NONE. */
 const char *grade_word(grade g);
+/* The grade in English words ("excellent", "not admitted"…): the msgid under which the
+ * catalogs in po/ hold it in Russian, Kazakh and English, for a screen or a document in
+ * the reader's language to translate; "" for GRADE_NONE (never to be translated: gettext
+ * of "" is the catalog's header). grade_word stays the ведомость's Russian. */
+const char *grade_msgid(grade g);
 /* «отл.», «хор.», «удовл.», «неудовл.»; the word itself where there is no abbreviation. */
 const char *grade_abbrev(grade g);
 /* 5, 4, 3, 2 for the point grades, 0 otherwise. */

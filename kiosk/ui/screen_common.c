@@ -95,27 +95,8 @@ const char *ui_grade_word(grade g)
 {
     /* English msgids; the catalogs hold «отлично»… (core's grade_word is the ведомость's
      * Russian, which a Kazakh or English screen must not show). */
-    switch (g) {
-    case GRADE_5:
-        return _("excellent");
-    case GRADE_4:
-        return _("good");
-    case GRADE_3:
-        return _("satisfactory");
-    case GRADE_2:
-        return _("unsatisfactory");
-    case GRADE_PASS:
-        return _("pass");
-    case GRADE_FAIL:
-        return _("fail");
-    case GRADE_ABSENT:
-        return _("absent");
-    case GRADE_NOT_ADMITTED:
-        return _("not admitted");
-    case GRADE_NONE:
-        break;
-    }
-    return "";
+    const char *msgid = grade_msgid(g);
+    return msgid[0] ? _(msgid) : "";
 }
 
 /* ---- header ---- */

@@ -80,29 +80,11 @@ static void format_decimal(double x, int decimals, char *out, size_t cap)
                 *p = ',';
 }
 
+/* The grade's words in the document's language (grade_msgid through the catalogs). */
 static const char *grade_word_tr(grade g)
 {
-    switch (g) {
-    case GRADE_5:
-        return _("excellent");
-    case GRADE_4:
-        return _("good");
-    case GRADE_3:
-        return _("satisfactory");
-    case GRADE_2:
-        return _("unsatisfactory");
-    case GRADE_PASS:
-        return _("pass");
-    case GRADE_FAIL:
-        return _("fail");
-    case GRADE_ABSENT:
-        return _("absent");
-    case GRADE_NOT_ADMITTED:
-        return _("not admitted");
-    case GRADE_NONE:
-        break;
-    }
-    return "";
+    const char *msgid = grade_msgid(g);
+    return msgid[0] ? _(msgid) : "";
 }
 
 const char *documents_grade_text(grade g, char *buf, size_t cap)
