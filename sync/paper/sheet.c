@@ -18,7 +18,6 @@
 #include "sheet.h"
 
 #include <errno.h>
-#include <fontconfig/fontconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,9 +116,12 @@ void sheet_doc_destroy(sheet_doc *d)
 void sheet_release_fonts(void)
 {
     /* Not cairo_debug_reset_static_data(): it asserts when a font face is still referenced
-     * (poppler's font engine keeps some), and cairo's caches stay reachable anyway. */
+     * (poppler's font engine keeps some), and cairo's caches stay reachable anyway. Nor
+     * FcFini(): pango may still hold fontconfig's caches (its font map loads them on a
+     * thread of its own), and fontconfig then aborts on its assertion
+     * `fcCacheChains[i] == NULL` at exit — seen once in `bilet documents --central`.
+     * What fontconfig keeps lives as long as the process (tests/lsan.supp). */
     pango_cairo_font_map_set_default(NULL);
-    FcFini();
 }
 
 bilet_status sheet_doc_finish(sheet_doc *d, bilet_err *err)

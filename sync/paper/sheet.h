@@ -77,9 +77,9 @@ bilet_status sheet_write(const char *path, const keys_pair *kp, const exam_info 
  * ("3fa9c2d1-7"). cap of at least 20 bytes holds any. */
 void sheet_attempt_id(const char *kiosk_hex, int attempt, char *out, size_t cap);
 
-/* Releases the process-wide caches of pango, cairo and fontconfig that sheets filled, so
- * that a leak checker sees a clean exit. Call it at most once, at the end, when no
- * sheet_doc is left and no thread renders PDF any more. */
+/* Releases pango's default font map, which sheets filled, so that a leak checker sees a
+ * cleaner exit (fontconfig's own caches stay for the process: sheet.c says why). Call it
+ * at most once, at the end, when no sheet_doc is left and no thread renders PDF any more. */
 void sheet_release_fonts(void);
 
 #endif
