@@ -28,6 +28,13 @@ int cli_report(const char *cmd, bilet_status st, const bilet_err *err);
 /* Prints a usage error (exit 2) naming the command. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The usage error (exit 2) for getopt_long's answer c outside a command's options, naming
+ * argv[optind - 1]; short_opts is the option string given to getopt_long. When it starts
+ * with ':', "needs a value" (c is ':') or "unknown option"; else one message for both, as
+ * getopt_long answers '?' to either; without the name when opterr is set (getopt_long has
+ * named the option on stderr already). */
+int cli_getopt_error(const char *cmd, const char *short_opts, int c, char **argv);
+
 /* Parses the options of a command that takes only --data DIR (and --help): returns -1 with
  * *dir set to go on, or the exit status to return (0 after --help, 2 on bad usage). */
 int cli_parse_data_only(const char *cmd, int argc, char **argv, void (*print_usage)(FILE *out),

@@ -313,11 +313,8 @@ int cli_check(int argc, char **argv)
         case 'h':
             usage(stdout);
             return 0;
-        case ':':
-        case '?':
         default:
-            return cli_usage_error("check", "unknown option or missing value: %s",
-                                   argv[optind - 1]);
+            return cli_getopt_error("check", "h", c, argv);
         }
     }
     if (optind < argc)

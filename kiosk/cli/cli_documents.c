@@ -314,10 +314,8 @@ int cli_documents(int argc, char **argv)
         case 'h':
             usage(stdout);
             return 0;
-        case ':':
-            return cli_usage_error("documents", "%s needs a value", argv[optind - 1]);
         default:
-            return cli_usage_error("documents", "unknown option %s", argv[optind - 1]);
+            return cli_getopt_error("documents", ":c:e:s:o:l:t:h", c, argv);
         }
     }
     if (optind < argc)

@@ -205,10 +205,8 @@ int cli_grade(int argc, char **argv)
         case 'h':
             usage(stdout);
             return 0;
-        case ':':
-            return cli_usage_error("grade", "%s needs a value", argv[optind - 1]);
         default:
-            return cli_usage_error("grade", "unknown option %s", argv[optind - 1]);
+            return cli_getopt_error("grade", ":h", c, argv);
         }
     }
     if (optind < argc)

@@ -313,10 +313,8 @@ int cli_pack(int argc, char **argv)
         case 'h':
             usage(stdout);
             return 0;
-        case ':':
-            return cli_usage_error("pack", "%s needs a value", argv[optind - 1]);
         default:
-            return cli_usage_error("pack", "unknown option %s", argv[optind - 1]);
+            return cli_getopt_error("pack", ":h", c, argv);
         }
     }
     if (optind < argc)

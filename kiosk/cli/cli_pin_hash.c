@@ -55,12 +55,12 @@ int cli_pin_hash(int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (c == 'h') {
             usage(stdout);
             return 0;
         }
-        return cli_usage_error("pin-hash", "unknown option %s", argv[optind - 1]);
+        return cli_getopt_error("pin-hash", ":h", c, argv);
     }
     if (optind < argc)
         return cli_usage_error("pin-hash", "unexpected argument '%s' (the PIN comes on stdin)",

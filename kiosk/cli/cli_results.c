@@ -118,7 +118,7 @@ int cli_results(int argc, char **argv)
             fputs(usage_text, stdout);
             return 0;
         default:
-            return cli_usage_error("results", "unknown option");
+            return cli_getopt_error("results", "", c, argv);
         }
     }
     if (!data)

@@ -453,10 +453,8 @@ int cli_scan(int argc, char **argv)
         case 'h':
             usage(stdout);
             return 0;
-        case ':':
-            return cli_usage_error("scan", "%s needs a value", argv[optind - 1]);
         default:
-            return cli_usage_error("scan", "unknown option %s", argv[optind - 1]);
+            return cli_getopt_error("scan", ":h", c, argv);
         }
     }
     if (!central && (token_file || cacert || exam_arg))

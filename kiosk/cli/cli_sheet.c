@@ -451,10 +451,8 @@ int cli_sheet(int argc, char **argv)
         case 'h':
             usage(stdout);
             return 0;
-        case ':':
-            return cli_usage_error("sheet", "%s needs a value", argv[optind - 1]);
         default:
-            return cli_usage_error("sheet", "unknown option %s", argv[optind - 1]);
+            return cli_getopt_error("sheet", ":h", c, argv);
         }
     }
     if (optind < argc)

@@ -308,10 +308,8 @@ int cli_sync(int argc, char **argv)
         case 'h':
             usage(stdout);
             return 0;
-        case ':':
-            return cli_usage_error("sync", "%s needs a value", argv[optind - 1]);
         default:
-            return cli_usage_error("sync", "unknown option %s", argv[optind - 1]);
+            return cli_getopt_error("sync", ":d:c:p:b:e:h", c, argv);
         }
     }
     if (optind < argc)

@@ -57,6 +57,17 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return 2;
 }
 
+int cli_getopt_error(const char *cmd, const char *short_opts, int c, char **argv)
+{
+    if (opterr) /* getopt_long has named the option on stderr already */
+        return cli_usage_error(cmd, "unknown option");
+    if (short_opts[0] != ':') /* getopt_long answers '?' to a missing value too */
+        return cli_usage_error(cmd, "unknown option or missing value: %s", argv[optind - 1]);
+    if (c == ':')
+        return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
+    return cli_usage_error(cmd, "unknown option %s", argv[optind - 1]);
+}
+
 int cli_parse_data_only(const char *cmd, int argc, char **argv, void (*print_usage)(FILE *out),
                         const char **dir)
 {
@@ -77,10 +88,8 @@ int cli_parse_data_only(const char *cmd, int argc, char **argv, void (*print_usa
         case 'h':
             print_usage(stdout);
             return 0;
-        case ':':
-            return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
         default:
-            return cli_usage_error(cmd, "unknown option %s", argv[optind - 1]);
+            return cli_getopt_error(cmd, ":d:h", c, argv);
         }
     }
     if (optind < argc)

@@ -556,6 +556,12 @@ static json_t *str_or_null(const char *s)
     return s && s[0] ? json_string(s) : json_null();
 }
 
+/* The answer to a failure of the store: 500 for damaged data, else 503. */
+static void answer_store_failure(api_response *resp, bilet_status st, const bilet_err *err)
+{
+    api_error(resp, st == BILET_ECORRUPT ? 500 : 503, err->msg);
+}
+
 /* Loads the model; on failure *resp holds the 500/503 and false is returned. */
 static bool load(const api_ctx *ctx, cdb *db, const char *exam_id, const char *text_code, gmodel *m,
                  api_response *resp)
@@ -563,10 +569,104 @@ static bool load(const api_ctx *ctx, cdb *db, const char *exam_id, const char *t
     bilet_err err = { { 0 } };
     bilet_status st = gmodel_load(db, ctx->central_hex, exam_id, text_code, false, m, &err);
     if (st != BILET_OK) {
-        api_error(resp, st == BILET_ECORRUPT ? 500 : 503, err.msg);
+        answer_store_failure(resp, st, &err);
         return false;
     }
     return true;
+}
+
+static bool read_code(const char *in, char out[GMODEL_CODE_MAX]);
+static bool exam_of_code(cdb *db, const api_request *req, const char *code,
+                         char exam_id[EXAM_ID_MAX], api_response *resp);
+
+/* What a handler's start checks and reads, in this order: the caller's role; the JSON body;
+ * the sheet code of the path and its exam; the exam's model. */
+typedef enum body_kind {
+    BODY_NONE = 0, /* not read */
+    BODY_OBJECT,   /* a JSON object */
+    BODY_OPTIONAL, /* a JSON object, or no body at all */
+} body_kind;
+
+typedef struct request_spec {
+    const char *const *roles; /* api_authorise's list */
+    body_kind body;
+    const char *not_object; /* the 400 for a body that is not an object; NULL: the parser's */
+    const char *code;       /* a sheet route's code as typed: read and resolved to its exam */
+    const char *exam_id;    /* an exam route's id: with a model, 404 when nobody knows it */
+} request_spec;
+
+/* What the start found. doc (NULL when not read or absent) is the handler's to decref. */
+typedef struct request_start {
+    api_staff who;
+    json_t *doc;
+    char code[GMODEL_CODE_MAX];
+    char exam_id[EXAM_ID_MAX];
+} request_start;
+
+/* The status of a start refused with the answer in *resp. */
+static bilet_status refused(const api_response *resp)
+{
+    switch (resp->status) {
+    case 400:
+        return BILET_EPARSE;
+    case 401:
+    case 403:
+        return BILET_EPERM;
+    case 404:
+        return BILET_ENOTFOUND;
+    case 409:
+        return BILET_ESTATE;
+    case 500:
+        return BILET_ECORRUPT;
+    default:
+        return BILET_EIO;
+    }
+}
+
+/* The start every grading handler shares. With m, the exam (spec->exam_id, or the exam of
+ * the sheet code) is loaded into *m, which the handler then frees. BILET_OK to go on; any
+ * other status means *resp holds the answer (400, 401/403, 404, 409, 500/503) and nothing
+ * is left to free. */
+static bilet_status request_begin(const api_ctx *ctx, cdb *db, const api_request *req,
+                                  const request_spec *spec, request_start *rs, gmodel *m,
+                                  api_response *resp)
+{
+    memset(rs, 0, sizeof *rs);
+    if (!api_authorise(db, req, spec->roles, &rs->who, resp))
+        return refused(resp);
+    if (spec->body == BODY_OBJECT || (spec->body == BODY_OPTIONAL && req->len > 0)) {
+        json_error_t jerr;
+        rs->doc = json_loadb(req->body, req->len, JSON_REJECT_DUPLICATES, &jerr);
+        if (!json_is_object(rs->doc)) {
+            char msg[BILET_ERR_MAX];
+            snprintf(msg, sizeof msg, "not a JSON object: %s",
+                     rs->doc ? "another value" : jerr.text);
+            api_error(resp, 400, spec->not_object ? spec->not_object : msg);
+            json_decref(rs->doc);
+            rs->doc = NULL;
+            return refused(resp);
+        }
+    }
+    const char *exam_id = spec->exam_id;
+    if (spec->code) {
+        if (!read_code(spec->code, rs->code)) {
+            api_error(resp, 404, "not a sheet code");
+            return refused(resp);
+        }
+        if (!exam_of_code(db, req, rs->code, rs->exam_id, resp))
+            return refused(resp);
+        exam_id = rs->exam_id;
+    }
+    if (!m)
+        return BILET_OK;
+    if (!load(ctx, db, exam_id, spec->code ? rs->code : NULL, m, resp))
+        return refused(resp);
+    if (!spec->code && !gmodel_known(m)) {
+        gmodel_free(m);
+        api_error(resp, 404, "no such exam");
+        return refused(resp);
+    }
+    return BILET_OK;
 }
 
 static json_t *pages_json(const gmodel_sheet *s, int *total)
@@ -666,10 +766,11 @@ static void id_list_free(id_list *l)
 
 static void get_exams(const api_ctx *ctx, cdb *db, const api_request *req, api_response *resp)
 {
-    api_staff who;
+    request_spec spec = { .roles = any_staff };
+    request_start rs;
     id_list ids = { 0 };
     bilet_err err = { { 0 } };
-    if (!api_authorise(db, req, any_staff, &who, resp))
+    if (request_begin(ctx, db, req, &spec, &rs, NULL, resp) != BILET_OK)
         return;
     bilet_status st = cdb_query(db,
                                 "SELECT id FROM exams UNION SELECT DISTINCT exam FROM records"
@@ -701,17 +802,11 @@ static void get_exams(const api_ctx *ctx, cdb *db, const api_request *req, api_r
 static void get_exam(const api_ctx *ctx, cdb *db, const api_request *req, const char *id,
                      api_response *resp)
 {
-    api_staff who;
+    request_spec spec = { .roles = any_staff, .exam_id = id };
+    request_start rs;
     gmodel m;
-    if (!api_authorise(db, req, any_staff, &who, resp))
+    if (request_begin(ctx, db, req, &spec, &rs, &m, resp) != BILET_OK)
         return;
-    if (!load(ctx, db, id, NULL, &m, resp))
-        return;
-    if (!gmodel_known(&m)) {
-        gmodel_free(&m);
-        api_error(resp, 404, "no such exam");
-        return;
-    }
     json_t *o = exam_summary(&m);
     static const char *const more[] = { "institution", "start", "code" };
     for (size_t i = 0; o && i < sizeof more / sizeof more[0]; i++)
@@ -723,7 +818,7 @@ static void get_exam(const api_ctx *ctx, cdb *db, const api_request *req, const 
         json_object_set(o, lists[i], v ? v : json_null());
     }
     json_object_set(o, "tickets", m.added ? m.tickets : json_array());
-    if (o && strcmp(who.role, "registrar") == 0) {
+    if (o && strcmp(rs.who.role, "registrar") == 0) {
         json_t *roster = json_array();
         for (size_t i = 0; roster && i < m.n_students; i++) {
             const gmodel_student *s = &m.students[i];
@@ -767,17 +862,11 @@ static void sheet_grade_fields(const gmodel *m, const gmodel_sheet *s, json_t *o
 static void get_codes(const api_ctx *ctx, cdb *db, const api_request *req, const char *id,
                       api_response *resp)
 {
-    api_staff who;
+    request_spec spec = { .roles = any_staff, .exam_id = id };
+    request_start rs;
     gmodel m;
-    if (!api_authorise(db, req, any_staff, &who, resp))
+    if (request_begin(ctx, db, req, &spec, &rs, &m, resp) != BILET_OK)
         return;
-    if (!load(ctx, db, id, NULL, &m, resp))
-        return;
-    if (!gmodel_known(&m)) {
-        gmodel_free(&m);
-        api_error(resp, 404, "no such exam");
-        return;
-    }
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < m.n_sheets; i++) {
         const gmodel_sheet *s = &m.sheets[i];
@@ -909,25 +998,16 @@ static json_t *grade_json(const gmodel_grade *g)
 static void get_sheet(const api_ctx *ctx, cdb *db, const api_request *req, const char *code_in,
                       api_response *resp)
 {
-    api_staff who;
-    char code[GMODEL_CODE_MAX];
-    char exam_id[EXAM_ID_MAX];
+    request_spec spec = { .roles = any_staff, .code = code_in };
+    request_start rs;
     gmodel m;
-    if (!api_authorise(db, req, any_staff, &who, resp))
+    if (request_begin(ctx, db, req, &spec, &rs, &m, resp) != BILET_OK)
         return;
-    if (!read_code(code_in, code)) {
-        api_error(resp, 404, "not a sheet code");
-        return;
-    }
-    if (!exam_of_code(db, req, code, exam_id, resp))
-        return;
-    if (!load(ctx, db, exam_id, code, &m, resp))
-        return;
-    const gmodel_sheet *s = gmodel_sheet_of(&m, code);
+    const gmodel_sheet *s = gmodel_sheet_of(&m, rs.code);
     if (!s) {
         gmodel_free(&m);
         char msg[128];
-        snprintf(msg, sizeof msg, "unknown sheet code %s", code);
+        snprintf(msg, sizeof msg, "unknown sheet code %s", rs.code);
         api_error(resp, 404, msg);
         return;
     }
@@ -1001,23 +1081,16 @@ static bilet_status on_image(const cdb_value *c, size_t n, void *ctx, bilet_err 
     return BILET_OK;
 }
 
-static void get_page(cdb *db, const api_request *req, const char *code_in, long page,
-                     api_response *resp)
+static void get_page(const api_ctx *ctx, cdb *db, const api_request *req, const char *code_in,
+                     long page, api_response *resp)
 {
-    api_staff who;
-    char code[GMODEL_CODE_MAX];
-    char exam_id[EXAM_ID_MAX];
+    request_spec spec = { .roles = any_staff, .code = code_in };
+    request_start rs;
     image_out img = { 0 };
     bilet_err err = { { 0 } };
-    if (!api_authorise(db, req, any_staff, &who, resp))
+    if (request_begin(ctx, db, req, &spec, &rs, NULL, resp) != BILET_OK)
         return;
-    if (!read_code(code_in, code)) {
-        api_error(resp, 404, "not a sheet code");
-        return;
-    }
-    if (!exam_of_code(db, req, code, exam_id, resp))
-        return;
-    cdb_param p[3] = { cdb_text(exam_id), cdb_text(code), cdb_int(page) };
+    cdb_param p[3] = { cdb_text(rs.exam_id), cdb_text(rs.code), cdb_int(page) };
     bilet_status st = cdb_query(db,
                                 "SELECT content_type, image FROM scans WHERE exam = $1 AND"
                                 " code = $2 AND page = $3 ORDER BY id DESC",
@@ -1056,6 +1129,29 @@ static bilet_status refuse(verdict *v, int http, bilet_err *err, const char *fmt
     va_end(ap);
     v->http = http;
     return bilet_fail(err, BILET_ERULE, "%s", v->msg);
+}
+
+/* The start of a change: the central's chain locked, then the exam folded as it stands into
+ * *m (which the caller frees when BILET_OK), and no verdict yet. */
+static bilet_status change_begin(cdb *db, const api_ctx *ctx, const char *exam_id, gmodel *m,
+                                 verdict *v, bilet_err *err)
+{
+    bilet_status st = cdb_own_lock(db, ctx->central, err);
+    if (st == BILET_OK)
+        st = gmodel_load(db, ctx->central_hex, exam_id, NULL, true, m, err);
+    if (st == BILET_OK)
+        v->http = 0;
+    return st;
+}
+
+/* The answer to a change that failed: its verdict, else the store's failure. */
+static void answer_change_failure(api_response *resp, bilet_status st, const verdict *v,
+                                  const bilet_err *err)
+{
+    if (v->http)
+        api_error(resp, v->http, v->msg);
+    else
+        answer_store_failure(resp, st, err);
 }
 
 typedef struct grade_job {
@@ -1115,12 +1211,9 @@ static bilet_status grade_tx(cdb *db, void *ctx_, bilet_err *err)
 {
     grade_job *j = ctx_;
     gmodel m;
-    bilet_status st = cdb_own_lock(db, j->ctx->central, err);
-    if (st == BILET_OK)
-        st = gmodel_load(db, j->ctx->central_hex, j->exam_id, NULL, true, &m, err);
+    bilet_status st = change_begin(db, j->ctx, j->exam_id, &m, &j->v, err);
     if (st != BILET_OK)
         return st;
-    j->v.http = 0;
     const gmodel_sheet *s = gmodel_sheet_of(&m, j->code);
     grade was = s ? gmodel_sheet_grade(&m, s) : GRADE_NONE;
     if (!gmodel_known(&m))
@@ -1273,25 +1366,19 @@ static bool read_lists(json_t *doc, grade_job *j, api_response *resp)
 
 static void post_grade(const api_ctx *ctx, cdb *db, const api_request *req, api_response *resp)
 {
-    api_staff who;
-    json_error_t jerr;
+    request_spec spec = { .roles = any_staff, .body = BODY_OBJECT };
+    request_start rs;
     grade_job j;
     bilet_err err = { { 0 } };
-    if (!api_authorise(db, req, any_staff, &who, resp))
-        return;
     memset(&j, 0, sizeof j);
+    if (request_begin(ctx, db, req, &spec, &rs, NULL, resp) != BILET_OK)
+        return;
     j.ctx = ctx;
-    j.who = &who;
-    json_t *doc = json_loadb(req->body, req->len, JSON_REJECT_DUPLICATES, &jerr);
+    j.who = &rs.who;
+    json_t *doc = rs.doc;
     const char *exam_id = json_string_value(json_object_get(doc, "exam"));
     const char *code = json_string_value(json_object_get(doc, "code"));
     const char *gtext = json_string_value(json_object_get(doc, "grade"));
-    char msg[BILET_ERR_MAX];
-    if (!json_is_object(doc)) {
-        snprintf(msg, sizeof msg, "not a JSON object: %s", doc ? "another value" : jerr.text);
-        api_error(resp, 400, msg);
-        goto out_free;
-    }
     if (!exam_id || !exam_id[0] || strlen(exam_id) >= EXAM_ID_MAX) {
         api_error(resp, 400, "exam: the exam id expected");
         goto out_free;
@@ -1324,10 +1411,8 @@ static void post_grade(const api_ctx *ctx, cdb *db, const api_request *req, api_
         json_object_set_new(o, "exam", json_string(j.exam_id));
         json_object_set_new(o, "corrected", json_boolean(j.corrected));
         api_answer_json(resp, 201, o);
-    } else if (j.v.http) {
-        api_error(resp, j.v.http, j.v.msg);
     } else {
-        api_error(resp, st == BILET_ECORRUPT ? 500 : 503, err.msg);
+        answer_change_failure(resp, st, &j.v, &err);
     }
 
 out_free:
@@ -1356,12 +1441,9 @@ static bilet_status lock_tx(cdb *db, void *ctx_, bilet_err *err)
 {
     lock_job *j = ctx_;
     gmodel m;
-    bilet_status st = cdb_own_lock(db, j->ctx->central, err);
-    if (st == BILET_OK)
-        st = gmodel_load(db, j->ctx->central_hex, j->exam_id, NULL, true, &m, err);
+    bilet_status st = change_begin(db, j->ctx, j->exam_id, &m, &j->v, err);
     if (st != BILET_OK)
         return st;
-    j->v.http = 0;
     json_decref(j->ungraded);
     j->ungraded = json_array();
     size_t ungraded = 0;
@@ -1403,25 +1485,21 @@ static bilet_status lock_tx(cdb *db, void *ctx_, bilet_err *err)
 static void post_lock(const api_ctx *ctx, cdb *db, const api_request *req, const char *id,
                       api_response *resp)
 {
-    api_staff who;
+    request_spec spec = { .roles = registrar_only,
+                          .body = BODY_OPTIONAL,
+                          .not_object = "the body, when given, is a JSON object ({\"by\":NAME})" };
+    request_start rs;
     bilet_err err = { { 0 } };
     lock_job j;
-    json_t *doc = NULL;
-    if (!api_authorise(db, req, registrar_only, &who, resp))
+    if (request_begin(ctx, db, req, &spec, &rs, NULL, resp) != BILET_OK)
         return;
+    json_t *doc = rs.doc;
     memset(&j, 0, sizeof j);
     j.ctx = ctx;
-    j.who = &who;
+    j.who = &rs.who;
     j.exam_id = id;
-    j.by = who.name;
-    if (req->len > 0) {
-        json_error_t jerr;
-        doc = json_loadb(req->body, req->len, JSON_REJECT_DUPLICATES, &jerr);
-        if (!json_is_object(doc)) {
-            json_decref(doc);
-            api_error(resp, 400, "the body, when given, is a JSON object ({\"by\":NAME})");
-            return;
-        }
+    j.by = rs.who.name;
+    if (doc) {
         const char *by = NULL;
         if (!opt_string(doc, "by", EXAM_TEXT_MAX, &by, resp)) {
             json_decref(doc);
@@ -1444,10 +1522,8 @@ static void post_lock(const api_ctx *ctx, cdb *db, const api_request *req, const
         json_object_set_new(o, "error", json_string(j.v.msg));
         json_object_set_new(o, "ungraded", json_incref(j.ungraded));
         api_answer_json(resp, 409, o);
-    } else if (j.v.http) {
-        api_error(resp, j.v.http, j.v.msg);
     } else {
-        api_error(resp, st == BILET_ECORRUPT ? 500 : 503, err.msg);
+        answer_change_failure(resp, st, &j.v, &err);
     }
     json_decref(j.ungraded);
     json_decref(doc);
@@ -1478,7 +1554,7 @@ void grading_handle(const api_ctx *ctx, cdb *db, const api_request *req, api_res
         get_sheet(ctx, db, req, p.id, resp);
         break;
     case G_PAGE:
-        get_page(db, req, p.id, p.page, resp);
+        get_page(ctx, db, req, p.id, p.page, resp);
         break;
     case G_GRADES:
         post_grade(ctx, db, req, resp);

@@ -211,77 +211,93 @@ static bilet_status get_grade(const reader *r, json_t *obj, const char *key, con
     return BILET_OK;
 }
 
-static bilet_status parse_questions(const reader *r, json_t *row, const char *path,
-                                    documents_row *out)
+/* Reads one object of a row's list into its zeroed slot; path names the object. */
+typedef bilet_status (*item_reader)(const reader *r, json_t *e, const char *path, void *item);
+
+/* A row's list of objects under key (questions, votes, corrections): absent or null is empty.
+ * The items are allocated here, size bytes each, and handed out through *items even when a
+ * later item fails, so that documents_statement_free frees them; *n_items counts the items
+ * read in full. shape names the object an item must be, for the refusal. */
+static bilet_status parse_list(const reader *r, json_t *row, const char *path, const char *key,
+                               const char *shape, size_t size, item_reader read_item, void **items,
+                               size_t *n_items)
 {
     char p[160];
-    snprintf(p, sizeof p, "%s.questions", path);
-    json_t *v = json_object_get(row, "questions");
+    snprintf(p, sizeof p, "%s.%s", path, key);
+    json_t *v = json_object_get(row, key);
     if (!v || json_is_null(v))
         return BILET_OK;
     if (!json_is_array(v))
         return bad(r, p, "not an array");
     size_t n = json_array_size(v);
-    if (n > DOCUMENTS_ITEMS_MAX)
-        return bad(r, p, "too many questions");
-    documents_question *q = calloc(n ? n : 1, sizeof *q);
-    if (!q)
+    if (n > DOCUMENTS_ITEMS_MAX) {
+        char what[64];
+        snprintf(what, sizeof what, "too many %s", key);
+        return bad(r, p, what);
+    }
+    unsigned char *mem = calloc(n ? n : 1, size);
+    if (!mem)
         return bilet_fail(r->err, BILET_ENOMEM, "%s: out of memory", r->source);
-    out->questions = q;
+    *items = mem;
     for (size_t i = 0; i < n; i++) {
         json_t *e = json_array_get(v, i);
         char pi[176];
         snprintf(pi, sizeof pi, "%s[%zu]", p, i);
         if (!json_is_object(e))
-            return bad(r, pi, "not an object {kind, text}");
-        const char *kind, *text;
-        bilet_status st = get_string(r, e, "kind", pi, true, 0, &kind);
-        if (st == BILET_OK)
-            st = get_string(r, e, "text", pi, true, QUESTION_TEXT_MAX, &text);
+            return bad(r, pi, shape);
+        bilet_status st = read_item(r, e, pi, mem + i * size);
         if (st != BILET_OK)
             return st;
-        if (strcmp(kind, "q") == 0)
-            q[i].kind = QUESTION_THEORY;
-        else if (strcmp(kind, "task") == 0)
-            q[i].kind = QUESTION_TASK;
-        else
-            return bad(r, pi, "kind is neither q nor task");
-        q[i].text = text;
-        out->n_questions = i + 1;
+        *n_items = i + 1;
     }
     return BILET_OK;
 }
 
+static bilet_status read_question(const reader *r, json_t *e, const char *pi, void *item)
+{
+    documents_question *q = item;
+    const char *kind, *text;
+    bilet_status st = get_string(r, e, "kind", pi, true, 0, &kind);
+    if (st == BILET_OK)
+        st = get_string(r, e, "text", pi, true, QUESTION_TEXT_MAX, &text);
+    if (st != BILET_OK)
+        return st;
+    if (strcmp(kind, "q") == 0)
+        q->kind = QUESTION_THEORY;
+    else if (strcmp(kind, "task") == 0)
+        q->kind = QUESTION_TASK;
+    else
+        return bad(r, pi, "kind is neither q nor task");
+    q->text = text;
+    return BILET_OK;
+}
+
+static bilet_status parse_questions(const reader *r, json_t *row, const char *path,
+                                    documents_row *out)
+{
+    void *items = NULL;
+    bilet_status st = parse_list(r, row, path, "questions", "not an object {kind, text}",
+                                 sizeof *out->questions, read_question, &items, &out->n_questions);
+    out->questions = items;
+    return st;
+}
+
+static bilet_status read_vote(const reader *r, json_t *e, const char *pi, void *item)
+{
+    documents_vote *vote = item;
+    bilet_status st = get_string(r, e, "member", pi, true, EXAM_TEXT_MAX, &vote->member);
+    if (st == BILET_OK)
+        st = get_grade(r, e, "grade", pi, false, &vote->vote);
+    return st;
+}
+
 static bilet_status parse_votes(const reader *r, json_t *row, const char *path, documents_row *out)
 {
-    char p[160];
-    snprintf(p, sizeof p, "%s.votes", path);
-    json_t *v = json_object_get(row, "votes");
-    if (!v || json_is_null(v))
-        return BILET_OK;
-    if (!json_is_array(v))
-        return bad(r, p, "not an array");
-    size_t n = json_array_size(v);
-    if (n > DOCUMENTS_ITEMS_MAX)
-        return bad(r, p, "too many votes");
-    documents_vote *vs = calloc(n ? n : 1, sizeof *vs);
-    if (!vs)
-        return bilet_fail(r->err, BILET_ENOMEM, "%s: out of memory", r->source);
-    out->votes = vs;
-    for (size_t i = 0; i < n; i++) {
-        json_t *e = json_array_get(v, i);
-        char pi[176];
-        snprintf(pi, sizeof pi, "%s[%zu]", p, i);
-        if (!json_is_object(e))
-            return bad(r, pi, "not an object {member, grade}");
-        bilet_status st = get_string(r, e, "member", pi, true, EXAM_TEXT_MAX, &vs[i].member);
-        if (st == BILET_OK)
-            st = get_grade(r, e, "grade", pi, false, &vs[i].vote);
-        if (st != BILET_OK)
-            return st;
-        out->n_votes = i + 1;
-    }
-    return BILET_OK;
+    void *items = NULL;
+    bilet_status st = parse_list(r, row, path, "votes", "not an object {member, grade}",
+                                 sizeof *out->votes, read_vote, &items, &out->n_votes);
+    out->votes = items;
+    return st;
 }
 
 /* An array of non-empty strings (extra questions, an appeal commission). */
@@ -339,63 +355,50 @@ static bilet_status parse_dissent(const reader *r, json_t *row, const char *path
     return bad(r, p, "neither a text nor null");
 }
 
+static bilet_status read_correction(const reader *r, json_t *e, const char *pi, void *item)
+{
+    documents_correction *c = item;
+    long long t = 0;
+    bilet_status st = get_grade(r, e, "grade", pi, false, &c->result);
+    if (st == BILET_OK)
+        st = get_grade(r, e, "was", pi, true, &c->was);
+    if (st == BILET_OK)
+        st = get_string(r, e, "by", pi, false, EXAM_TEXT_MAX, &c->by);
+    if (st == BILET_OK)
+        st = get_string(r, e, "reason", pi, false, QUESTION_TEXT_MAX, &c->reason);
+    if (st == BILET_OK)
+        st = get_int(r, e, "time", pi, 0, INT64_MAX / 2, true, &t);
+    c->time = t;
+    if (st != BILET_OK)
+        return st;
+    json_t *a = json_object_get(e, "appeal");
+    char pa[200];
+    snprintf(pa, sizeof pa, "%s.appeal", pi);
+    if (a && !json_is_null(a) && !json_is_false(a)) {
+        c->appeal = true;
+        json_t *members = json_is_object(a) ? json_object_get(a, "commission") : a;
+        if (!json_is_array(members))
+            return bad(r, pa, "neither null nor {\"commission\": [3 names]}");
+        char pc[220];
+        snprintf(pc, sizeof pc, "%s%s", pa, json_is_object(a) ? ".commission" : "");
+        st = parse_strings(r, members, pc, DOCUMENTS_ITEMS_MAX, c->commission, &c->n_commission);
+        if (st != BILET_OK)
+            return st;
+        if (c->n_commission < 3)
+            return bad(r, pc, "an appeal commission has 3 members");
+    }
+    return BILET_OK;
+}
+
 static bilet_status parse_corrections(const reader *r, json_t *row, const char *path,
                                       documents_row *out)
 {
-    char p[160];
-    snprintf(p, sizeof p, "%s.corrections", path);
-    json_t *v = json_object_get(row, "corrections");
-    if (!v || json_is_null(v))
-        return BILET_OK;
-    if (!json_is_array(v))
-        return bad(r, p, "not an array");
-    size_t n = json_array_size(v);
-    if (n > DOCUMENTS_ITEMS_MAX)
-        return bad(r, p, "too many corrections");
-    documents_correction *cs = calloc(n ? n : 1, sizeof *cs);
-    if (!cs)
-        return bilet_fail(r->err, BILET_ENOMEM, "%s: out of memory", r->source);
-    out->corrections = cs;
-    for (size_t i = 0; i < n; i++) {
-        json_t *e = json_array_get(v, i);
-        documents_correction *c = &cs[i];
-        char pi[176];
-        snprintf(pi, sizeof pi, "%s[%zu]", p, i);
-        if (!json_is_object(e))
-            return bad(r, pi, "not an object");
-        long long t = 0;
-        bilet_status st = get_grade(r, e, "grade", pi, false, &c->result);
-        if (st == BILET_OK)
-            st = get_grade(r, e, "was", pi, true, &c->was);
-        if (st == BILET_OK)
-            st = get_string(r, e, "by", pi, false, EXAM_TEXT_MAX, &c->by);
-        if (st == BILET_OK)
-            st = get_string(r, e, "reason", pi, false, QUESTION_TEXT_MAX, &c->reason);
-        if (st == BILET_OK)
-            st = get_int(r, e, "time", pi, 0, INT64_MAX / 2, true, &t);
-        c->time = t;
-        if (st != BILET_OK)
-            return st;
-        json_t *a = json_object_get(e, "appeal");
-        char pa[200];
-        snprintf(pa, sizeof pa, "%s.appeal", pi);
-        if (a && !json_is_null(a) && !json_is_false(a)) {
-            c->appeal = true;
-            json_t *members = json_is_object(a) ? json_object_get(a, "commission") : a;
-            if (!json_is_array(members))
-                return bad(r, pa, "neither null nor {\"commission\": [3 names]}");
-            char pc[220];
-            snprintf(pc, sizeof pc, "%s%s", pa, json_is_object(a) ? ".commission" : "");
-            st =
-                parse_strings(r, members, pc, DOCUMENTS_ITEMS_MAX, c->commission, &c->n_commission);
-            if (st != BILET_OK)
-                return st;
-            if (c->n_commission < 3)
-                return bad(r, pc, "an appeal commission has 3 members");
-        }
-        out->n_corrections = i + 1;
-    }
-    return BILET_OK;
+    void *items = NULL;
+    bilet_status st =
+        parse_list(r, row, path, "corrections", "not an object", sizeof *out->corrections,
+                   read_correction, &items, &out->n_corrections);
+    out->corrections = items;
+    return st;
 }
 
 static bilet_status parse_status(const reader *r, const char *s, const char *path,
