@@ -64,6 +64,7 @@ typedef struct api_response {
     char set_cookie[192];  /* a Set-Cookie value, or "" */
     char disposition[320]; /* a Content-Disposition value, or "" */
     bool cacheable;        /* a static file: may be kept (revalidated), not no-store */
+    long retry_after;      /* seconds for a Retry-After header (429), or 0: none */
 } api_response;
 
 /* The largest body the route of path accepts (API_BODY_MAX, or API_SCAN_BODY_MAX). */

@@ -4,8 +4,11 @@
  * derived from the session token.
  *
  * Invariants: a session token or password never reaches the database or a log, only
- * hashes do; buffers that held one are wiped. Load: one Argon2id check (64 MiB, some
- * 50-100 ms) per password sign-in, one indexed lookup per request with a cookie.
+ * hashes do; buffers that held one are wiped. Failed sign-ins are counted per name in
+ * the store, under a hash of the name (so a typed name is never stored). Load: one
+ * Argon2id check (64 MiB, some 50-100 ms) per password sign-in, none while the name is
+ * locked; one indexed lookup of the name's failures before it and one write after a
+ * failure (or a success that clears some); one indexed lookup per request with a cookie.
  */
 #include "auth.h"
 
@@ -115,29 +118,92 @@ static bilet_status start_session(cdb *db, int64_t now, auth_session *out, bilet
     return BILET_OK;
 }
 
-bilet_status auth_sign_in_password(cdb *db, const char *name, const char *password, size_t len,
-                                   int64_t now, auth_session *out, bilet_err *err)
+/* The key failed sign-ins of `name` are counted under: BLAKE2b-256 of a label and the
+ * name's BLAKE2b-256. Any name, however long, is one bounded key, and a password typed into the
+ * name field is never stored as it was typed. */
+static void name_key(const char *name, char out[RECORD_HEX_LEN + 1])
 {
-    char pwhash[CDB_PWHASH_MAX];
-    bool found = false;
-    memset(out, 0, sizeof *out);
-    if (len > AUTH_PASSWORD_MAX)
-        return bilet_fail(err, BILET_EPERM, "wrong name or password");
-    bilet_status st = cdb_staff_password_get(db, name, &found, out->who.role, pwhash, err);
+    static const char label[] = "bilet console sign-in name v1:";
+    char buf[sizeof label + RECORD_HEX_LEN];
+    memcpy(buf, label, sizeof label - 1);
+    record_hash_hex(name, strlen(name), buf + sizeof label - 1);
+    record_hash_hex(buf, sizeof label - 1 + RECORD_HEX_LEN, out);
+}
+
+/* The lock of a counted state at now: the seconds it still lasts, 0 when none. */
+static int64_t lock_left(const cdb_signin_failures *f, int64_t now)
+{
+    if (f->failures < AUTH_LOCK_FAILURES)
+        return 0;
+    int64_t end = f->last_at + AUTH_LOCK_SECONDS;
+    return end > now ? end - now : 0;
+}
+
+bilet_status auth_password_lock(cdb *db, const char *name, int64_t now, int64_t *failures,
+                                int64_t *retry_after, bilet_err *err)
+{
+    char key[RECORD_HEX_LEN + 1];
+    cdb_signin_failures f;
+    *failures = *retry_after = 0;
+    name_key(name, key);
+    bilet_status st = cdb_signin_failures_get(db, key, &f, err);
     if (st != BILET_OK)
         return st;
-    bool ok;
-    if (found && pwhash[0]) {
-        ok = keys_pwhash_verify(pwhash, password, len);
-    } else {
-        pthread_once(&dummy_once, make_dummy);
-        if (dummy_hash[0])
-            (void)keys_pwhash_verify(dummy_hash, password, len);
-        ok = false;
+    *retry_after = lock_left(&f, now);
+    if (*retry_after > 0 || f.first_at > now - AUTH_LOCK_SECONDS)
+        *failures = f.failures;
+    return BILET_OK;
+}
+
+bilet_status auth_sign_in_password(cdb *db, const char *name, const char *password, size_t len,
+                                   int64_t now, auth_session *out, int64_t *retry_after,
+                                   bilet_err *err)
+{
+    char pwhash[CDB_PWHASH_MAX];
+    char key[RECORD_HEX_LEN + 1];
+    cdb_signin_failures f;
+    bool found = false;
+    memset(out, 0, sizeof *out);
+    if (retry_after)
+        *retry_after = 0;
+    name_key(name, key);
+    bilet_status st = cdb_signin_failures_get(db, key, &f, err);
+    if (st != BILET_OK)
+        return st;
+    int64_t wait = lock_left(&f, now);
+    if (wait > 0) {
+        if (retry_after)
+            *retry_after = wait;
+        return bilet_fail(err, BILET_EPERM,
+                          "too many wrong passwords for this name; try again in %lld min",
+                          (long long)((wait + 59) / 60));
+    }
+    bool ok = false;
+    if (len <= AUTH_PASSWORD_MAX) {
+        st = cdb_staff_password_get(db, name, &found, out->who.role, pwhash, err);
+        if (st != BILET_OK)
+            return st;
+        if (found && pwhash[0]) {
+            ok = keys_pwhash_verify(pwhash, password, len);
+        } else {
+            pthread_once(&dummy_once, make_dummy);
+            if (dummy_hash[0])
+                (void)keys_pwhash_verify(dummy_hash, password, len);
+        }
     }
     if (!ok) {
         memset(out, 0, sizeof *out);
+        st = cdb_signin_failure_add(db, key, now, now - AUTH_LOCK_SECONDS, err);
+        if (st != BILET_OK)
+            return st;
         return bilet_fail(err, BILET_EPERM, "wrong name or password");
+    }
+    if (f.failures > 0) {
+        st = cdb_signin_failures_clear(db, key, err);
+        if (st != BILET_OK) {
+            memset(out, 0, sizeof *out);
+            return st;
+        }
     }
     snprintf(out->who.name, sizeof out->who.name, "%s", name);
     return start_session(db, now, out, err);

@@ -11,6 +11,12 @@
  * and no process state; the page reads it from GET /api/v1/session and sends it in
  * X-CSRF-Token, which is compared in constant time. Sessions end after AUTH_SESSION_SECONDS
  * or at sign-out (the row is deleted: a replayed cookie is then unknown).
+ *
+ * Password guessing is slowed per name, in the database (so every process on it shares
+ * the count): after AUTH_LOCK_FAILURES wrong passwords within AUTH_LOCK_SECONDS of the
+ * first, the name is locked until AUTH_LOCK_SECONDS after the last one, and every password
+ * sign-in for it is refused without checking the password. Unknown names are counted
+ * alike. A success clears the count. Token sign-in is not affected.
  */
 #ifndef BILET_AUTH_H
 #define BILET_AUTH_H
@@ -27,6 +33,9 @@ enum {
     AUTH_TOKEN_HEX = 64,     /* a session token as the cookie carries it */
     AUTH_PASSWORD_MIN = 8,   /* bytes */
     AUTH_PASSWORD_MAX = 256, /* bytes */
+    AUTH_LOCK_FAILURES = 5,  /* wrong passwords for one name that lock it... */
+    AUTH_LOCK_SECONDS =
+        15 * 60, /* ...within this long of the first; locked this long after the last */
 };
 
 #define AUTH_COOKIE_NAME "bilet_session"
@@ -46,11 +55,22 @@ typedef struct auth_session {
 } auth_session;
 
 /* Checks the password (Argon2id) of staff member `name` and, when it matches, starts a
- * session valid for AUTH_SESSION_SECONDS from now. BILET_EPERM "wrong name or password"
- * for an unknown name, a member without a password, or a wrong password — the three take
- * the same time (a dummy hash is checked when there is none). */
+ * session valid for AUTH_SESSION_SECONDS from now and clears the name's failed sign-ins.
+ * BILET_EPERM "wrong name or password" for an unknown name, a member without a password,
+ * or a wrong password — the three take the same time (a dummy hash is checked when there
+ * is none) and are counted against the name. While the name is locked: BILET_EPERM "too
+ * many wrong passwords for this name; try again in N min" at once, with no Argon2id run
+ * and nothing counted, and *retry_after (may be NULL) the seconds until the lock ends;
+ * *retry_after is 0 in every other case. */
 bilet_status auth_sign_in_password(cdb *db, const char *name, const char *password, size_t len,
-                                   int64_t now, auth_session *out, bilet_err *err);
+                                   int64_t now, auth_session *out, int64_t *retry_after,
+                                   bilet_err *err);
+
+/* The state of the name's lock at now: *failures the wrong passwords counted in its current
+ * window (0 when none or when the window is over), *retry_after the seconds until the lock
+ * ends (0: not locked). */
+bilet_status auth_password_lock(cdb *db, const char *name, int64_t now, int64_t *failures,
+                                int64_t *retry_after, bilet_err *err);
 
 /* Starts a session for the holder of a staff token (the CLI's bearer token).
  * BILET_EPERM "unknown staff token" when it matches nobody. */

@@ -166,6 +166,30 @@ bilet_status cdb_session_delete(cdb *db, const char *token_hash, bilet_err *err)
     return db->ops->session_delete(db, token_hash, err);
 }
 
+bilet_status cdb_signin_failures_get(cdb *db, const char *name_hash, cdb_signin_failures *out,
+                                     bilet_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!record_is_hex64(name_hash))
+        return bilet_fail(err, BILET_EINVAL, "a name hash is 64 lowercase hex digits");
+    return db->ops->signin_failures_get(db, name_hash, out, err);
+}
+
+bilet_status cdb_signin_failure_add(cdb *db, const char *name_hash, int64_t now, int64_t since,
+                                    bilet_err *err)
+{
+    if (!record_is_hex64(name_hash))
+        return bilet_fail(err, BILET_EINVAL, "a name hash is 64 lowercase hex digits");
+    return db->ops->signin_failure_add(db, name_hash, now, since, err);
+}
+
+bilet_status cdb_signin_failures_clear(cdb *db, const char *name_hash, bilet_err *err)
+{
+    if (!record_is_hex64(name_hash))
+        return bilet_fail(err, BILET_EINVAL, "a name hash is 64 lowercase hex digits");
+    return db->ops->signin_failures_clear(db, name_hash, err);
+}
+
 bilet_status cdb_exam_records(cdb *db, const char *exam, cdb_record_fn fn, void *ctx,
                               bilet_err *err)
 {

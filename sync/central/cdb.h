@@ -126,6 +126,29 @@ bilet_status cdb_session_find(cdb *db, const char *token_hash, int64_t now, bool
 /* Ends the session token_hash (sign-out); no session is no error. */
 bilet_status cdb_session_delete(cdb *db, const char *token_hash, bilet_err *err);
 
+/* Failed password sign-ins of one name (auth.c keeps the policy): how many since the
+ * first, and the times of the first and the last. All zero when there is none. */
+typedef struct cdb_signin_failures {
+    int64_t failures;
+    int64_t first_at;
+    int64_t last_at;
+} cdb_signin_failures;
+
+/* The failed sign-ins counted for name_hash (64 hex: auth.c keys them by a hash of the
+ * name, so the table is bounded and holds no typed text). */
+bilet_status cdb_signin_failures_get(cdb *db, const char *name_hash, cdb_signin_failures *out,
+                                     bilet_err *err);
+
+/* Counts one more failed sign-in of name_hash at now, in one statement (several servers
+ * on one database count together). Failures at or before `since` no longer count: a name
+ * whose first failure is at or before since starts again at 1 (first_at = now), and the
+ * rows of names whose last failure is at or before since are deleted on the way. */
+bilet_status cdb_signin_failure_add(cdb *db, const char *name_hash, int64_t now, int64_t since,
+                                    bilet_err *err);
+
+/* Forgets the failed sign-ins of name_hash (a successful sign-in); none is no error. */
+bilet_status cdb_signin_failures_clear(cdb *db, const char *name_hash, bilet_err *err);
+
 /* ---- records ---- */
 
 /* One stored record as the walks hand it over; borrowed for the call. */

@@ -120,12 +120,19 @@ static bilet_status result_fail(pg_db *p, const PGresult *r, bilet_err *err, con
                       one_line(msg, buf, sizeof buf));
 }
 
+/* BILET_OK when r has the status want, else the failure of r (result_fail). */
+static bilet_status check(pg_db *p, const PGresult *r, ExecStatusType want, bilet_err *err,
+                          const char *doing)
+{
+    return PQresultStatus(r) == want ? BILET_OK : result_fail(p, r, err, doing);
+}
+
 /* Runs sql (no parameters) and expects want; clears the result. */
 static bilet_status exec(pg_db *p, const char *sql, ExecStatusType want, const char *doing,
                          bilet_err *err)
 {
     PGresult *r = PQexec(p->conn, sql);
-    bilet_status st = PQresultStatus(r) == want ? BILET_OK : result_fail(p, r, err, doing);
+    bilet_status st = check(p, r, want, err, doing);
     PQclear(r);
     return st;
 }
@@ -140,9 +147,7 @@ static bilet_status prepare_all(pg_db *p, bilet_err *err)
 {
     for (size_t i = 0; i < sizeof prepared / sizeof prepared[0]; i++) {
         PGresult *r = PQprepare(p->conn, prepared[i].name, prepared[i].sql, 0, NULL);
-        bilet_status st = PQresultStatus(r) == PGRES_COMMAND_OK
-                              ? BILET_OK
-                              : result_fail(p, r, err, "preparing a statement");
+        bilet_status st = check(p, r, PGRES_COMMAND_OK, err, "preparing a statement");
         PQclear(r);
         if (st != BILET_OK)
             return st;
@@ -357,9 +362,7 @@ static bilet_status pg_set_tail(cdb *db, int64_t kiosk_id, uint64_t last_seq, co
     snprintf(seen, sizeof seen, "%lld", (long long)now);
     const char *values[4] = { kiosk, seq, last_hash, seen };
     PGresult *r = exec_prepared(p, "tail", 4, values, NULL, NULL);
-    bilet_status st = PQresultStatus(r) == PGRES_COMMAND_OK
-                          ? BILET_OK
-                          : result_fail(p, r, err, "moving a kiosk's chain end");
+    bilet_status st = check(p, r, PGRES_COMMAND_OK, err, "moving a kiosk's chain end");
     PQclear(r);
     return st;
 }
@@ -370,6 +373,31 @@ static PGresult *query(pg_db *p, const char *sql, int n, const char *const *valu
     if (ensure_connected(p, NULL) != BILET_OK)
         return NULL;
     return PQexecParams(p->conn, sql, n, NULL, values, NULL, NULL, 0);
+}
+
+/* A parameterised query (query) read for the one row it may find: *row holds the result when
+ * it has exactly one row (the caller PQclears it), else NULL. */
+static bilet_status query_row(pg_db *p, const char *sql, int n, const char *const *values,
+                              bilet_err *err, const char *doing, PGresult **row)
+{
+    PGresult *r = query(p, sql, n, values);
+    bilet_status st = check(p, r, PGRES_TUPLES_OK, err, doing);
+    *row = NULL;
+    if (st == BILET_OK && PQntuples(r) == 1)
+        *row = r;
+    else
+        PQclear(r);
+    return st;
+}
+
+/* A parameterised statement (query) that returns no rows; clears the result. */
+static bilet_status command(pg_db *p, const char *sql, int n, const char *const *values,
+                            bilet_err *err, const char *doing)
+{
+    PGresult *r = query(p, sql, n, values);
+    bilet_status st = check(p, r, PGRES_COMMAND_OK, err, doing);
+    PQclear(r);
+    return st;
 }
 
 static bilet_status pg_kiosk_enrol(cdb *db, const char *public_key, const char *name, int64_t now,
@@ -384,9 +412,7 @@ static bilet_status pg_kiosk_enrol(cdb *db, const char *public_key, const char *
                         "INSERT INTO kiosks(public_key, name, enrolled_at, last_seq, last_hash)"
                         " VALUES ($1, $2, $3, 0, $4) ON CONFLICT (public_key) DO NOTHING",
                         4, values);
-    bilet_status st = PQresultStatus(r) == PGRES_COMMAND_OK
-                          ? BILET_OK
-                          : result_fail(p, r, err, "enrolling a kiosk");
+    bilet_status st = check(p, r, PGRES_COMMAND_OK, err, "enrolling a kiosk");
     if (st == BILET_OK)
         *created = strcmp(PQcmdTuples(r), "1") == 0;
     PQclear(r);
@@ -398,11 +424,10 @@ static bilet_status pg_kiosk_enrolled(cdb *db, const char *public_key, bool *enr
 {
     pg_db *p = (pg_db *)db;
     const char *values[1] = { public_key };
-    PGresult *r = query(p, "SELECT 1 FROM kiosks WHERE public_key = $1", 1, values);
-    bilet_status st = PQresultStatus(r) == PGRES_TUPLES_OK
-                          ? BILET_OK
-                          : result_fail(p, r, err, "looking up a kiosk");
-    *enrolled = st == BILET_OK && PQntuples(r) == 1;
+    PGresult *r;
+    bilet_status st = query_row(p, "SELECT 1 FROM kiosks WHERE public_key = $1", 1, values, err,
+                                "looking up a kiosk", &r);
+    *enrolled = r != NULL;
     PQclear(r);
     return st;
 }
@@ -420,8 +445,7 @@ static bilet_status pg_kiosk_list(cdb *db, cdb_kiosk_fn fn, void *ctx, bilet_err
                         " (SELECT count(*) FROM records r WHERE r.kiosk = k.id), k.log_end"
                         " FROM kiosks k ORDER BY k.public_key",
                         0, NULL);
-    bilet_status st =
-        PQresultStatus(r) == PGRES_TUPLES_OK ? BILET_OK : result_fail(p, r, err, "listing kiosks");
+    bilet_status st = check(p, r, PGRES_TUPLES_OK, err, "listing kiosks");
     for (int i = 0; st == BILET_OK && i < PQntuples(r); i++) {
         cdb_kiosk_info k = {
             PQgetvalue(r, i, 0),       PQgetvalue(r, i, 1),       int_at(r, i, 2),
@@ -462,8 +486,7 @@ static bilet_status pg_staff_each(cdb *db,
 {
     pg_db *p = (pg_db *)db;
     PGresult *r = query(p, "SELECT name, role, token_hash FROM staff", 0, NULL);
-    bilet_status st =
-        PQresultStatus(r) == PGRES_TUPLES_OK ? BILET_OK : result_fail(p, r, err, "reading staff");
+    bilet_status st = check(p, r, PGRES_TUPLES_OK, err, "reading staff");
     for (int i = 0; st == BILET_OK && i < PQntuples(r); i++)
         fn(ctx, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2));
     PQclear(r);
@@ -477,13 +500,8 @@ static bilet_status pg_staff_read_log(cdb *db, const char *staff, const char *wh
     char at[24];
     snprintf(at, sizeof at, "%lld", (long long)now);
     const char *values[3] = { staff, what, at };
-    PGresult *r =
-        query(p, "INSERT INTO staff_reads(staff, what, at) VALUES ($1, $2, $3)", 3, values);
-    bilet_status st = PQresultStatus(r) == PGRES_COMMAND_OK
-                          ? BILET_OK
-                          : result_fail(p, r, err, "recording a read of results");
-    PQclear(r);
-    return st;
+    return command(p, "INSERT INTO staff_reads(staff, what, at) VALUES ($1, $2, $3)", 3, values,
+                   err, "recording a read of results");
 }
 
 static uint64_t be64(const char *s)
@@ -553,8 +571,7 @@ static bilet_status pg_count(cdb *db, uint64_t *kiosks, uint64_t *records, bilet
     pg_db *p = (pg_db *)db;
     PGresult *r =
         query(p, "SELECT (SELECT count(*) FROM kiosks), (SELECT count(*) FROM records)", 0, NULL);
-    bilet_status st =
-        PQresultStatus(r) == PGRES_TUPLES_OK ? BILET_OK : result_fail(p, r, err, "counting");
+    bilet_status st = check(p, r, PGRES_TUPLES_OK, err, "counting");
     if (st == BILET_OK) {
         *kiosks = (uint64_t)int_at(r, 0, 0);
         *records = (uint64_t)int_at(r, 0, 1);
@@ -566,7 +583,8 @@ static bilet_status pg_count(cdb *db, uint64_t *kiosks, uint64_t *records, bilet
 /* ---- the web console's sign-in: passwords and sessions ---- */
 
 /* Created when missing at every open (under the schema lock), whatever the schema
- * version: two tables of their own that nothing else reads (docs/console.md). */
+ * version: tables of their own that nothing else reads (docs/console.md), as in
+ * cdb_sqlite.c. */
 static const char *const schema_console[] = {
     "CREATE TABLE IF NOT EXISTS staff_passwords("
     " staff text PRIMARY KEY,"
@@ -577,6 +595,11 @@ static const char *const schema_console[] = {
     " staff text NOT NULL,"
     " created_at bigint NOT NULL,"
     " expires_at bigint NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS staff_signin_failures("
+    " name_hash text PRIMARY KEY,"
+    " failures bigint NOT NULL,"
+    " first_at bigint NOT NULL,"
+    " last_at bigint NOT NULL)",
     NULL,
 };
 
@@ -593,9 +616,7 @@ static bilet_status pg_password_set(cdb *db, const char *name, const char *pwhas
                         " ON CONFLICT (staff) DO UPDATE SET hash = excluded.hash,"
                         " set_at = excluded.set_at",
                         3, values);
-    bilet_status st = PQresultStatus(r) == PGRES_COMMAND_OK
-                          ? BILET_OK
-                          : result_fail(p, r, err, "setting a password");
+    bilet_status st = check(p, r, PGRES_COMMAND_OK, err, "setting a password");
     if (st == BILET_OK)
         *found = strcmp(PQcmdTuples(r), "1") == 0;
     PQclear(r);
@@ -607,14 +628,13 @@ static bilet_status pg_password_get(cdb *db, const char *name, bool *found, char
 {
     pg_db *p = (pg_db *)db;
     const char *values[1] = { name };
-    PGresult *r = query(p,
-                        "SELECT st.role, coalesce(pw.hash, '') FROM staff st"
-                        " LEFT JOIN staff_passwords pw ON pw.staff = st.name WHERE st.name = $1",
-                        1, values);
-    bilet_status st = PQresultStatus(r) == PGRES_TUPLES_OK
-                          ? BILET_OK
-                          : result_fail(p, r, err, "reading a staff member");
-    if (st == BILET_OK && PQntuples(r) == 1) {
+    PGresult *r;
+    bilet_status st =
+        query_row(p,
+                  "SELECT st.role, coalesce(pw.hash, '') FROM staff st"
+                  " LEFT JOIN staff_passwords pw ON pw.staff = st.name WHERE st.name = $1",
+                  1, values, err, "reading a staff member", &r);
+    if (r) {
         *found = true;
         snprintf(role, CDB_NAME_MAX, "%s", PQgetvalue(r, 0, 0));
         snprintf(pwhash, CDB_PWHASH_MAX, "%s", PQgetvalue(r, 0, 1));
@@ -632,22 +652,16 @@ static bilet_status pg_session_add(cdb *db, const char *token_hash, const char *
     snprintf(at, sizeof at, "%lld", (long long)now);
     snprintf(until, sizeof until, "%lld", (long long)expires);
     const char *purge[1] = { at };
-    PGresult *r = query(p, "DELETE FROM staff_sessions WHERE expires_at <= $1", 1, purge);
-    bilet_status st = PQresultStatus(r) == PGRES_COMMAND_OK
-                          ? BILET_OK
-                          : result_fail(p, r, err, "deleting expired sessions");
-    PQclear(r);
+    bilet_status st = command(p, "DELETE FROM staff_sessions WHERE expires_at <= $1", 1, purge, err,
+                              "deleting expired sessions");
     if (st != BILET_OK)
         return st;
     const char *values[4] = { token_hash, staff, at, until };
-    r = query(p,
-              "INSERT INTO staff_sessions(token_hash, staff, created_at, expires_at)"
-              " VALUES ($1, $2, $3, $4)",
-              4, values);
-    st = PQresultStatus(r) == PGRES_COMMAND_OK ? BILET_OK
-                                               : result_fail(p, r, err, "storing a session");
+    st = command(p,
+                 "INSERT INTO staff_sessions(token_hash, staff, created_at, expires_at)"
+                 " VALUES ($1, $2, $3, $4)",
+                 4, values, err, "storing a session");
     p->base.retry = false;
-    PQclear(r);
     return st;
 }
 
@@ -658,15 +672,13 @@ static bilet_status pg_session_find(cdb *db, const char *token_hash, int64_t now
     char at[24];
     snprintf(at, sizeof at, "%lld", (long long)now);
     const char *values[2] = { token_hash, at };
-    PGresult *r = query(p,
-                        "SELECT st.name, st.role, se.expires_at FROM staff_sessions se"
-                        " JOIN staff st ON st.name = se.staff"
-                        " WHERE se.token_hash = $1 AND se.expires_at > $2",
-                        2, values);
-    bilet_status st = PQresultStatus(r) == PGRES_TUPLES_OK
-                          ? BILET_OK
-                          : result_fail(p, r, err, "reading a session");
-    if (st == BILET_OK && PQntuples(r) == 1) {
+    PGresult *r;
+    bilet_status st = query_row(p,
+                                "SELECT st.name, st.role, se.expires_at FROM staff_sessions se"
+                                " JOIN staff st ON st.name = se.staff"
+                                " WHERE se.token_hash = $1 AND se.expires_at > $2",
+                                2, values, err, "reading a session", &r);
+    if (r) {
         *found = true;
         snprintf(name, CDB_NAME_MAX, "%s", PQgetvalue(r, 0, 0));
         snprintf(role, CDB_NAME_MAX, "%s", PQgetvalue(r, 0, 1));
@@ -680,12 +692,60 @@ static bilet_status pg_session_delete(cdb *db, const char *token_hash, bilet_err
 {
     pg_db *p = (pg_db *)db;
     const char *values[1] = { token_hash };
-    PGresult *r = query(p, "DELETE FROM staff_sessions WHERE token_hash = $1", 1, values);
-    bilet_status st = PQresultStatus(r) == PGRES_COMMAND_OK
-                          ? BILET_OK
-                          : result_fail(p, r, err, "ending a session");
+    return command(p, "DELETE FROM staff_sessions WHERE token_hash = $1", 1, values, err,
+                   "ending a session");
+}
+
+static bilet_status pg_signin_failures_get(cdb *db, const char *name_hash, cdb_signin_failures *out,
+                                           bilet_err *err)
+{
+    pg_db *p = (pg_db *)db;
+    const char *values[1] = { name_hash };
+    PGresult *r;
+    bilet_status st = query_row(p,
+                                "SELECT failures, first_at, last_at FROM staff_signin_failures"
+                                " WHERE name_hash = $1",
+                                1, values, err, "reading failed sign-ins", &r);
+    if (r) {
+        out->failures = int_at(r, 0, 0);
+        out->first_at = int_at(r, 0, 1);
+        out->last_at = int_at(r, 0, 2);
+    }
     PQclear(r);
     return st;
+}
+
+static bilet_status pg_signin_failure_add(cdb *db, const char *name_hash, int64_t now,
+                                          int64_t since, bilet_err *err)
+{
+    pg_db *p = (pg_db *)db;
+    char at[24];
+    char from[24];
+    snprintf(at, sizeof at, "%lld", (long long)now);
+    snprintf(from, sizeof from, "%lld", (long long)since);
+    const char *purge[1] = { from };
+    bilet_status st = command(p, "DELETE FROM staff_signin_failures WHERE last_at <= $1", 1, purge,
+                              err, "deleting old failed sign-ins");
+    if (st != BILET_OK)
+        return st;
+    /* One statement: concurrent failures of one name from several servers all count. SET
+     * reads the row as it was: a window that ended starts again at this failure. */
+    const char *values[3] = { name_hash, at, from };
+    return command(p,
+                   "INSERT INTO staff_signin_failures AS f(name_hash, failures, first_at, last_at)"
+                   " VALUES ($1, 1, $2, $2) ON CONFLICT (name_hash) DO UPDATE SET"
+                   " failures = CASE WHEN f.first_at <= $3 THEN 1 ELSE f.failures + 1 END,"
+                   " first_at = CASE WHEN f.first_at <= $3 THEN $2 ELSE f.first_at END,"
+                   " last_at = $2",
+                   3, values, err, "counting a failed sign-in");
+}
+
+static bilet_status pg_signin_failures_clear(cdb *db, const char *name_hash, bilet_err *err)
+{
+    pg_db *p = (pg_db *)db;
+    const char *values[1] = { name_hash };
+    return command(p, "DELETE FROM staff_signin_failures WHERE name_hash = $1", 1, values, err,
+                   "clearing failed sign-ins");
 }
 
 /* ---- blind grading (cdb_grading.h): schema version 2 and plain queries ---- */
@@ -825,6 +885,9 @@ static const cdb_ops pg_ops = {
     .session_add = pg_session_add,
     .session_find = pg_session_find,
     .session_delete = pg_session_delete,
+    .signin_failures_get = pg_signin_failures_get,
+    .signin_failure_add = pg_signin_failure_add,
+    .signin_failures_clear = pg_signin_failures_clear,
     .query = pg_query,
 };
 

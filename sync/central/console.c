@@ -6,8 +6,8 @@
  * cross-site HTML form cannot send that type without the browser asking first — and
  * refuses a request whose Origin or Sec-Fetch-Site says it came from another site. The
  * answer sets the session cookie and carries the CSRF token the page sends back on every
- * change. Everything else goes through api_authorise, the one check for both kinds of
- * sign-in.
+ * change. A name locked after wrong passwords (auth.h) gets 429 with Retry-After.
+ * Everything else goes through api_authorise, the one check for both kinds of sign-in.
  */
 #include "console.h"
 
@@ -168,6 +168,7 @@ static void sign_in(cdb *db, const api_request *req, api_response *resp)
     json_t *password = json_object_get(doc, "password");
     json_t *token = json_object_get(doc, "token");
     int64_t now = (int64_t)time(NULL);
+    int64_t retry_after = 0;
     bilet_status st;
     if (!json_is_object(doc)) {
         api_error(resp, 400, "not a JSON object: give name and password, or token");
@@ -178,7 +179,7 @@ static void sign_in(cdb *db, const api_request *req, api_response *resp)
         st = auth_sign_in_token(db, json_string_value(token), now, &s, &err);
     } else if (json_is_string(name) && json_is_string(password) && !token) {
         st = auth_sign_in_password(db, json_string_value(name), json_string_value(password),
-                                   json_string_length(password), now, &s, &err);
+                                   json_string_length(password), now, &s, &retry_after, &err);
     } else {
         api_error(resp, 400, "give name and password, or token (strings)");
         json_decref(doc);
@@ -189,6 +190,12 @@ static void sign_in(cdb *db, const api_request *req, api_response *resp)
     if (token)
         keys_wipe((char *)json_string_value(token), json_string_length(token));
     json_decref(doc);
+    if (st == BILET_EPERM && retry_after > 0) {
+        /* The name is locked (auth.h): the page reads Retry-After for its own message. */
+        api_error(resp, 429, err.msg);
+        resp->retry_after = (long)retry_after;
+        return;
+    }
     if (st == BILET_EPERM) {
         api_error(resp, 401, err.msg);
         return;

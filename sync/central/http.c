@@ -126,6 +126,11 @@ static enum MHD_Result queue(http_server *s, struct MHD_Connection *conn, req_st
         MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, resp->set_cookie);
     if (resp->disposition[0])
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, resp->disposition);
+    if (resp->retry_after > 0) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%ld", resp->retry_after);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    }
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)resp->status, r);
     MHD_destroy_response(r);
     rq->answered = true;

@@ -127,7 +127,7 @@
 
   // ---- the API ----
   class ApiError extends Error {
-    constructor(status, message) { super(message); this.status = status; }
+    constructor(status, message, retryAfter) { super(message); this.status = status; this.retryAfter = retryAfter || 0; }
   }
   async function api(method, path, body, contentType) {
     const headers = { Accept: 'application/json' };
@@ -158,7 +158,10 @@
       go('#/signin');
       throw new ApiError(401, t('error.session'));
     }
-    if (!res.ok) throw new ApiError(res.status, (data && data.error) || res.statusText);
+    if (!res.ok) {
+      throw new ApiError(res.status, (data && data.error) || res.statusText,
+        parseInt(res.headers.get('Retry-After') || '0', 10) || 0);
+    }
     return data;
   }
 
@@ -277,7 +280,11 @@
           token.value = '';
           go('#/exams');
         } catch (e) {
-          msg.replaceChildren(errorBox(e.status === 401 ? t('signin.wrong') : e.message));
+          // 429: too many wrong passwords for this name; Retry-After says for how long.
+          const text = e.status === 401 ? t('signin.wrong')
+            : e.status === 429 ? t('signin.locked', Math.max(1, Math.ceil(e.retryAfter / 60)))
+              : e.message;
+          msg.replaceChildren(errorBox(text));
           (byToken ? token : password).focus();
         } finally {
           submit.disabled = false;

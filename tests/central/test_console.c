@@ -72,7 +72,7 @@ static void password_sign_in_starts_a_session_and_sign_out_ends_it(void **state)
     auth_who who;
     bool found = false;
     assert_int_equal(
-        auth_sign_in_password(fx->db, "Петров П.П.", "correct horse", 13, 1000, &s, &err),
+        auth_sign_in_password(fx->db, "Петров П.П.", "correct horse", 13, 1000, &s, NULL, &err),
         BILET_OK);
     assert_string_equal(s.who.role, "grader");
     assert_int_equal(s.who.expires, 1000 + AUTH_SESSION_SECONDS);
@@ -91,7 +91,7 @@ static void sessions_are_stored_as_hashes_only(void **state)
     bilet_err err = { { 0 } };
     auth_session s;
     assert_int_equal(
-        auth_sign_in_password(fx->db, "Петров П.П.", "correct horse", 13, 1000, &s, &err),
+        auth_sign_in_password(fx->db, "Петров П.П.", "correct horse", 13, 1000, &s, NULL, &err),
         BILET_OK);
     FILE *f = fopen(fx->db_path, "rb");
     assert_non_null(f);
@@ -130,19 +130,204 @@ static void wrong_names_and_passwords_are_refused_alike(void **state)
     fixture *fx = *state;
     bilet_err err = { { 0 } };
     auth_session s;
-    assert_int_equal(auth_sign_in_password(fx->db, "Петров П.П.", "wrong horse", 11, 1, &s, &err),
-                     BILET_EPERM);
+    assert_int_equal(
+        auth_sign_in_password(fx->db, "Петров П.П.", "wrong horse", 11, 1, &s, NULL, &err),
+        BILET_EPERM);
     assert_string_equal(err.msg, "wrong name or password");
-    assert_int_equal(auth_sign_in_password(fx->db, "Никто", "correct horse", 13, 1, &s, &err),
+    assert_int_equal(auth_sign_in_password(fx->db, "Никто", "correct horse", 13, 1, &s, NULL, &err),
                      BILET_EPERM);
     assert_string_equal(err.msg, "wrong name or password");
     /* A member without a password signs in by token only. */
-    assert_int_equal(auth_sign_in_password(fx->db, "Иванова И.И.", "", 0, 1, &s, &err),
+    assert_int_equal(auth_sign_in_password(fx->db, "Иванова И.И.", "", 0, 1, &s, NULL, &err),
                      BILET_EPERM);
     assert_int_equal(auth_sign_in_token(fx->db, "not-a-token", 1, &s, &err), BILET_EPERM);
     assert_int_equal(auth_set_password(fx->db, "Никто", "long enough", 11, 1, &err),
                      BILET_ENOTFOUND);
     assert_int_equal(auth_set_password(fx->db, "Петров П.П.", "short", 5, 1, &err), BILET_EINVAL);
+}
+
+/* Signs in as `name` with `pw` at `now`; the status, with *wait the Retry-After seconds. */
+static bilet_status try_password(fixture *fx, const char *name, const char *pw, int64_t now,
+                                 int64_t *wait)
+{
+    bilet_err err = { { 0 } };
+    auth_session s;
+    bilet_status st = auth_sign_in_password(fx->db, name, pw, strlen(pw), now, &s, wait, &err);
+    if (st == BILET_OK)
+        auth_session_wipe(&s);
+    return st;
+}
+
+/* Five wrong passwords at 1000, 1100, ..., 1400 for `name`. */
+static void five_wrong(fixture *fx, const char *name)
+{
+    int64_t wait = -1;
+    for (int i = 0; i < AUTH_LOCK_FAILURES; i++) {
+        assert_int_equal(try_password(fx, name, "wrong horse", 1000 + 100 * i, &wait), BILET_EPERM);
+        assert_int_equal(wait, 0);
+    }
+}
+
+static void five_wrong_passwords_lock_the_name_even_for_the_right_one(void **state)
+{
+    fixture *fx = *state;
+    bilet_err err = { { 0 } };
+    auth_session s;
+    int64_t failures = -1, wait = -1;
+    five_wrong(fx, "Петров П.П.");
+    assert_int_equal(auth_password_lock(fx->db, "Петров П.П.", 1400, &failures, &wait, &err),
+                     BILET_OK);
+    assert_int_equal(failures, AUTH_LOCK_FAILURES);
+    assert_int_equal(wait, AUTH_LOCK_SECONDS);
+    /* The right password is refused while locked: it is never checked. */
+    assert_int_equal(
+        auth_sign_in_password(fx->db, "Петров П.П.", "correct horse", 13, 1500, &s, &wait, &err),
+        BILET_EPERM);
+    assert_int_equal(wait, 1400 + AUTH_LOCK_SECONDS - 1500);
+    assert_string_equal(err.msg, "too many wrong passwords for this name; try again in 14 min");
+    /* A refusal while locked is not counted and does not make the lock longer. */
+    assert_int_equal(auth_password_lock(fx->db, "Петров П.П.", 1500, &failures, &wait, &err),
+                     BILET_OK);
+    assert_int_equal(failures, AUTH_LOCK_FAILURES);
+    assert_int_equal(wait, 1400 + AUTH_LOCK_SECONDS - 1500);
+    /* The last second of the lock is still locked, and says 1 min. */
+    assert_int_equal(
+        try_password(fx, "Петров П.П.", "correct horse", 1400 + AUTH_LOCK_SECONDS - 1, &wait),
+        BILET_EPERM);
+    assert_int_equal(wait, 1);
+    /* Another name is not locked; token sign-in of anyone is not affected. */
+    assert_int_equal(auth_password_lock(fx->db, "Иванова И.И.", 1500, &failures, &wait, &err),
+                     BILET_OK);
+    assert_int_equal(wait, 0);
+    assert_int_equal(auth_sign_in_token(fx->db, "grader-token", 1500, &s, &err), BILET_OK);
+    assert_string_equal(s.who.name, "Петров П.П.");
+    auth_session_wipe(&s);
+}
+
+static void the_lock_ends_fifteen_minutes_after_the_last_failure(void **state)
+{
+    fixture *fx = *state;
+    bilet_err err = { { 0 } };
+    int64_t failures = -1, wait = -1;
+    five_wrong(fx, "Петров П.П.");
+    int64_t end = 1400 + AUTH_LOCK_SECONDS;
+    assert_int_equal(try_password(fx, "Петров П.П.", "correct horse", end, &wait), BILET_OK);
+    assert_int_equal(wait, 0);
+    /* The success cleared the count: the row is gone, the next failure is the first. */
+    assert_int_equal(auth_password_lock(fx->db, "Петров П.П.", end, &failures, &wait, &err),
+                     BILET_OK);
+    assert_int_equal(failures, 0);
+    assert_int_equal(wait, 0);
+    assert_int_equal(try_password(fx, "Петров П.П.", "wrong horse", end + 1, &wait), BILET_EPERM);
+    assert_int_equal(auth_password_lock(fx->db, "Петров П.П.", end + 1, &failures, &wait, &err),
+                     BILET_OK);
+    assert_int_equal(failures, 1);
+    assert_int_equal(wait, 0);
+}
+
+static void a_success_in_between_resets_the_count(void **state)
+{
+    fixture *fx = *state;
+    bilet_err err = { { 0 } };
+    int64_t failures = -1, wait = -1;
+    for (int i = 0; i < AUTH_LOCK_FAILURES - 1; i++)
+        assert_int_equal(try_password(fx, "Петров П.П.", "wrong horse", 1000 + i, &wait),
+                         BILET_EPERM);
+    assert_int_equal(auth_password_lock(fx->db, "Петров П.П.", 1010, &failures, &wait, &err),
+                     BILET_OK);
+    assert_int_equal(failures, AUTH_LOCK_FAILURES - 1);
+    assert_int_equal(try_password(fx, "Петров П.П.", "correct horse", 1010, &wait), BILET_OK);
+    /* Four more wrong ones after the success do not lock: the count started again. */
+    for (int i = 0; i < AUTH_LOCK_FAILURES - 1; i++)
+        assert_int_equal(try_password(fx, "Петров П.П.", "wrong horse", 1020 + i, &wait),
+                         BILET_EPERM);
+    assert_int_equal(auth_password_lock(fx->db, "Петров П.П.", 1030, &failures, &wait, &err),
+                     BILET_OK);
+    assert_int_equal(failures, AUTH_LOCK_FAILURES - 1);
+    assert_int_equal(wait, 0);
+    assert_int_equal(try_password(fx, "Петров П.П.", "correct horse", 1030, &wait), BILET_OK);
+}
+
+static void failures_older_than_the_window_start_the_count_again(void **state)
+{
+    fixture *fx = *state;
+    bilet_err err = { { 0 } };
+    int64_t failures = -1, wait = -1;
+    for (int i = 0; i < AUTH_LOCK_FAILURES - 1; i++)
+        assert_int_equal(try_password(fx, "Петров П.П.", "wrong horse", 1000 + i, &wait),
+                         BILET_EPERM);
+    /* The fifth comes 15 min after the first: a new window of one failure, no lock. */
+    assert_int_equal(
+        try_password(fx, "Петров П.П.", "wrong horse", 1000 + AUTH_LOCK_SECONDS, &wait),
+        BILET_EPERM);
+    assert_int_equal(
+        auth_password_lock(fx->db, "Петров П.П.", 1000 + AUTH_LOCK_SECONDS, &failures, &wait, &err),
+        BILET_OK);
+    assert_int_equal(failures, 1);
+    assert_int_equal(wait, 0);
+    assert_int_equal(
+        try_password(fx, "Петров П.П.", "correct horse", 1001 + AUTH_LOCK_SECONDS, &wait),
+        BILET_OK);
+}
+
+static void an_unknown_name_is_locked_alike(void **state)
+{
+    fixture *fx = *state;
+    bilet_err err = { { 0 } };
+    int64_t failures = -1, wait = -1;
+    five_wrong(fx, "Никто");
+    assert_int_equal(try_password(fx, "Никто", "correct horse", 1500, &wait), BILET_EPERM);
+    assert_int_equal(wait, 1400 + AUTH_LOCK_SECONDS - 1500);
+    assert_int_equal(auth_password_lock(fx->db, "Никто", 1500, &failures, &wait, &err), BILET_OK);
+    assert_int_equal(failures, AUTH_LOCK_FAILURES);
+    /* A member without a password, and a name longer than any staff name, alike. */
+    char long_name[4 * CDB_NAME_MAX];
+    memset(long_name, 'x', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    five_wrong(fx, "Иванова И.И.");
+    five_wrong(fx, long_name);
+    assert_int_equal(try_password(fx, "Иванова И.И.", "", 1500, &wait), BILET_EPERM);
+    assert_int_equal(wait, 1400 + AUTH_LOCK_SECONDS - 1500);
+    assert_int_equal(try_password(fx, long_name, "correct horse", 1500, &wait), BILET_EPERM);
+    assert_int_equal(wait, 1400 + AUTH_LOCK_SECONDS - 1500);
+    /* Names are kept as hashes only: the table holds no typed name. */
+    FILE *f = fopen(fx->db_path, "rb");
+    assert_non_null(f);
+    char *buf = malloc(4 * 1024 * 1024);
+    assert_non_null(buf);
+    size_t n = fread(buf, 1, 2 * 1024 * 1024, f);
+    fclose(f);
+    char wal[160];
+    snprintf(wal, sizeof wal, "%s-wal", fx->db_path);
+    f = fopen(wal, "rb");
+    size_t m = f ? fread(buf + n, 1, 2 * 1024 * 1024, f) : 0;
+    if (f)
+        fclose(f);
+    assert_null(memmem(buf, n + m, "Никто", strlen("Никто")));
+    assert_null(memmem(buf, n + m, long_name, 64));
+    free(buf);
+}
+
+static void old_failures_of_other_names_are_deleted(void **state)
+{
+    fixture *fx = *state;
+    bilet_err err = { { 0 } };
+    cdb_signin_failures f;
+    int64_t wait = -1;
+    const char *a = "1111111111111111111111111111111111111111111111111111111111111111";
+    assert_int_equal(cdb_signin_failure_add(fx->db, a, 1000, 1000 - AUTH_LOCK_SECONDS, &err),
+                     BILET_OK);
+    assert_int_equal(cdb_signin_failure_add(fx->db, a, 1001, 1001 - AUTH_LOCK_SECONDS, &err),
+                     BILET_OK);
+    assert_int_equal(cdb_signin_failures_get(fx->db, a, &f, &err), BILET_OK);
+    assert_int_equal(f.failures, 2);
+    assert_int_equal(f.first_at, 1000);
+    assert_int_equal(f.last_at, 1001);
+    /* Any later failure deletes the rows whose last failure is a window old. */
+    assert_int_equal(try_password(fx, "Никто", "x", 1001 + AUTH_LOCK_SECONDS, &wait), BILET_EPERM);
+    assert_int_equal(cdb_signin_failures_get(fx->db, a, &f, &err), BILET_OK);
+    assert_int_equal(f.failures, 0);
+    assert_int_equal(cdb_signin_failures_get(fx->db, "not hex", &f, &err), BILET_EINVAL);
 }
 
 static void the_cookie_is_read_among_others_and_only_in_its_shape(void **state)
@@ -230,9 +415,9 @@ static void a_grader_cookie_gets_403_on_a_registrar_endpoint(void **state)
     api_response resp;
     static const char *const registrar[] = { "registrar", NULL };
     char cookie[128];
-    assert_int_equal(
-        auth_sign_in_password(fx->db, "Петров П.П.", "correct horse", 13, time(NULL), &s, &err),
-        BILET_OK);
+    assert_int_equal(auth_sign_in_password(fx->db, "Петров П.П.", "correct horse", 13, time(NULL),
+                                           &s, NULL, &err),
+                     BILET_OK);
     snprintf(cookie, sizeof cookie, "bilet_session=%s", s.token);
     api_request r = cookie_request("GET", cookie, NULL, NULL);
     memset(&resp, 0, sizeof resp);
@@ -374,6 +559,15 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(a_session_expires_after_eight_hours, setup, teardown),
         cmocka_unit_test_setup_teardown(wrong_names_and_passwords_are_refused_alike, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(five_wrong_passwords_lock_the_name_even_for_the_right_one,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(the_lock_ends_fifteen_minutes_after_the_last_failure, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_success_in_between_resets_the_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(failures_older_than_the_window_start_the_count_again, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(an_unknown_name_is_locked_alike, setup, teardown),
+        cmocka_unit_test_setup_teardown(old_failures_of_other_names_are_deleted, setup, teardown),
         cmocka_unit_test(the_cookie_is_read_among_others_and_only_in_its_shape),
         cmocka_unit_test_setup_teardown(changes_by_cookie_need_the_csrf_token_and_the_same_origin,
                                         setup, teardown),

@@ -141,6 +141,28 @@ if (PHASE === 'live') {
     await page.context().close();
   });
 
+  test('five wrong passwords lock a name and the page says for how long', async () => {
+    const body = JSON.stringify({ name: 'Никто Никтоевич', password: 'not-the-password' });
+    for (let i = 0; i < 5; i++) {
+      const r = await fetch(URL_ + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      assert.equal(r.status, 401, 'wrong try ' + (i + 1));
+    }
+    const { page, errors } = await open();
+    await page.goto(URL_ + '/#/signin');
+    await page.fill('#si-name', 'Никто Никтоевич');
+    await page.fill('#si-password', 'not-the-password');
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/session') && r.request().method() === 'POST');
+    await page.press('#si-password', 'Enter');
+    const r = await answer;
+    assert.equal(r.status(), 429);
+    assert.ok(Number(r.headers()['retry-after']) > 840, 'Retry-After ' + r.headers()['retry-after']);
+    await page.waitForSelector('.error');
+    assert.match(await page.textContent('.error'), /Слишком много неверных паролей для этого имени\. Повторите через 15 мин\./);
+    await shot(page, '01-signin-locked');
+    assert.deepEqual(errors.filter((e) => !/429/.test(e)), []);
+    await page.context().close();
+  });
+
   test('a registrar signs in with the keyboard; the cookie is HttpOnly, SameSite=Strict, 8 h', async () => {
     const { page, context, errors } = await open();
     await signIn(page, REGISTRAR);

@@ -24,6 +24,7 @@ window.BILET_I18N.en = {
   'signin.use_token': 'Sign in with a token',
   'signin.use_password': 'Sign in with name and password',
   'signin.wrong': 'Wrong name or password.',
+  'signin.locked': 'Too many wrong passwords for this name. Try again in {0} min.',
   'error.title': 'The page could not be opened',
   'error.network': 'The server cannot be reached. Check the network and try again.',
   'error.session': 'The session has ended. Sign in again.',
