@@ -34,7 +34,7 @@ static bilet_status get_string(const reader *r, json_t *obj, const char *key, co
                                bool required, size_t max, const char **out)
 {
     char p[160];
-    snprintf(p, sizeof p, "%s%s%s", path, path[0] ? "." : "", key);
+    snprintf(p, sizeof p, "%.100s%s%.40s", path, path[0] ? "." : "", key);
     json_t *v = json_object_get(obj, key);
     *out = "";
     if (!v || json_is_null(v)) {
@@ -87,7 +87,7 @@ static bilet_status copy_list(const reader *r, json_t *obj, const char *key, exa
     for (size_t i = 0; i < json_array_size(v); i++) {
         json_t *e = json_array_get(v, i);
         char pi[96];
-        snprintf(pi, sizeof pi, "%s[%zu]", p, i);
+        snprintf(pi, sizeof pi, "%.120s[%zu]", p, i);
         if (!json_is_string(e) || !json_string_value(e)[0])
             return bad(r, pi, "not a name");
         if (json_string_length(e) >= EXAM_TEXT_MAX)
@@ -101,7 +101,7 @@ static bilet_status get_int(const reader *r, json_t *obj, const char *key, const
                             long long lo, long long hi, bool nullable, long long *out)
 {
     char p[160];
-    snprintf(p, sizeof p, "%s%s%s", path, path[0] ? "." : "", key);
+    snprintf(p, sizeof p, "%.100s%s%.40s", path, path[0] ? "." : "", key);
     json_t *v = json_object_get(obj, key);
     *out = 0;
     if (!v || json_is_null(v)) {
@@ -189,7 +189,7 @@ static bilet_status get_grade(const reader *r, json_t *obj, const char *key, con
                               bool nullable, grade *out)
 {
     char p[160];
-    snprintf(p, sizeof p, "%s.%s", path, key);
+    snprintf(p, sizeof p, "%.100s.%.40s", path, key);
     json_t *v = json_object_get(obj, key);
     *out = GRADE_NONE;
     if (!v || json_is_null(v))
@@ -223,7 +223,7 @@ static bilet_status parse_list(const reader *r, json_t *row, const char *path, c
                                size_t *n_items)
 {
     char p[160];
-    snprintf(p, sizeof p, "%s.%s", path, key);
+    snprintf(p, sizeof p, "%.100s.%.40s", path, key);
     json_t *v = json_object_get(row, key);
     if (!v || json_is_null(v))
         return BILET_OK;
@@ -242,7 +242,7 @@ static bilet_status parse_list(const reader *r, json_t *row, const char *path, c
     for (size_t i = 0; i < n; i++) {
         json_t *e = json_array_get(v, i);
         char pi[176];
-        snprintf(pi, sizeof pi, "%s[%zu]", p, i);
+        snprintf(pi, sizeof pi, "%.120s[%zu]", p, i);
         if (!json_is_object(e))
             return bad(r, pi, shape);
         bilet_status st = read_item(r, e, pi, mem + i * size);
@@ -314,7 +314,7 @@ static bilet_status parse_strings(const reader *r, json_t *v, const char *p, siz
     for (size_t i = 0; i < json_array_size(v); i++) {
         json_t *e = json_array_get(v, i);
         char pi[176];
-        snprintf(pi, sizeof pi, "%s[%zu]", p, i);
+        snprintf(pi, sizeof pi, "%.120s[%zu]", p, i);
         if (!json_is_string(e) || !json_string_value(e)[0] ||
             strlen(json_string_value(e)) != json_string_length(e))
             return bad(r, pi, "not a text");
@@ -328,7 +328,7 @@ static bilet_status parse_strings(const reader *r, json_t *v, const char *p, siz
 static bilet_status parse_extra(const reader *r, json_t *row, const char *path, documents_row *out)
 {
     char p[160];
-    snprintf(p, sizeof p, "%s.extra_questions", path);
+    snprintf(p, sizeof p, "%.120s.extra_questions", path);
     const char **texts = calloc(DOCUMENTS_ITEMS_MAX, sizeof *texts);
     if (!texts)
         return bilet_fail(r->err, BILET_ENOMEM, "%s: out of memory", r->source);
@@ -341,7 +341,7 @@ static bilet_status parse_dissent(const reader *r, json_t *row, const char *path
                                   documents_row *out)
 {
     char p[160];
-    snprintf(p, sizeof p, "%s.dissent", path);
+    snprintf(p, sizeof p, "%.120s.dissent", path);
     json_t *v = json_object_get(row, "dissent");
     out->dissent = "";
     if (!v || json_is_null(v))
@@ -373,14 +373,14 @@ static bilet_status read_correction(const reader *r, json_t *e, const char *pi, 
         return st;
     json_t *a = json_object_get(e, "appeal");
     char pa[200];
-    snprintf(pa, sizeof pa, "%s.appeal", pi);
+    snprintf(pa, sizeof pa, "%.120s.appeal", pi);
     if (a && !json_is_null(a) && !json_is_false(a)) {
         c->appeal = true;
         json_t *members = json_is_object(a) ? json_object_get(a, "commission") : a;
         if (!json_is_array(members))
             return bad(r, pa, "neither null nor {\"commission\": [3 names]}");
         char pc[220];
-        snprintf(pc, sizeof pc, "%s%s", pa, json_is_object(a) ? ".commission" : "");
+        snprintf(pc, sizeof pc, "%.120s%s", pa, json_is_object(a) ? ".commission" : "");
         st = parse_strings(r, members, pc, DOCUMENTS_ITEMS_MAX, c->commission, &c->n_commission);
         if (st != BILET_OK)
             return st;
@@ -412,7 +412,7 @@ static bilet_status parse_status(const reader *r, const char *s, const char *pat
         *out = STUDENT_EXPELLED;
     else {
         char p[160];
-        snprintf(p, sizeof p, "%s.status", path);
+        snprintf(p, sizeof p, "%.120s.status", path);
         return bad(r, p, "neither admitted, not_admitted nor expelled");
     }
     return BILET_OK;
@@ -471,12 +471,12 @@ static bilet_status parse_row(const reader *r, json_t *row, size_t i, documents_
     bool admitted = out->status == STUDENT_ADMITTED;
     if (!admitted && out->result != GRADE_NOT_ADMITTED && out->result != GRADE_NONE) {
         char p[160];
-        snprintf(p, sizeof p, "%s.grade", path);
+        snprintf(p, sizeof p, "%.120s.grade", path);
         return bad(r, p, "a student who is not admitted has the mark not_admitted");
     }
     if (admitted && out->result == GRADE_NOT_ADMITTED) {
         char p[160];
-        snprintf(p, sizeof p, "%s.grade", path);
+        snprintf(p, sizeof p, "%.120s.grade", path);
         return bad(r, p, "not_admitted given to an admitted student");
     }
     if (!admitted)
