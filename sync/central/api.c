@@ -355,6 +355,8 @@ static void post_kiosk(cdb *db, const api_request *req, api_response *resp)
             cdb_kiosk_enrol(db, json_string_value(key), n, (int64_t)time(NULL), &created, &err);
         if (st == BILET_EINVAL) {
             api_error(resp, 400, err.msg);
+        } else if (st == BILET_EPERM) {
+            api_error(resp, 403, err.msg);
         } else if (st != BILET_OK) {
             api_error(resp, 503, err.msg);
         } else {
@@ -382,6 +384,7 @@ static bilet_status list_kiosk(const cdb_kiosk_info *k, void *ctx, bilet_err *er
         json_object_set_new(o, "records", json_integer((json_int_t)k->records)) != 0 ||
         json_object_set_new(o, "log_end", json_integer((json_int_t)k->log_end)) != 0 ||
         json_object_set_new(o, "pending", json_integer((json_int_t)cdb_kiosk_pending(k))) != 0 ||
+        json_object_set_new(o, "revoked", json_boolean(k->revoked_at != 0)) != 0 ||
         json_array_append_new(arr, o) != 0)
         return bilet_fail(err, BILET_ENOMEM, "out of memory listing kiosks");
     return BILET_OK;

@@ -254,6 +254,17 @@ bilet_status auth_set_password(cdb *db, const char *name, const char *password, 
     return st;
 }
 
+bilet_status auth_remove_staff(cdb *db, const char *name, int64_t now, uint64_t *sessions,
+                               bilet_err *err)
+{
+    char key[RECORD_HEX_LEN + 1];
+    bilet_status st = cdb_staff_remove(db, name, now, sessions, err);
+    if (st != BILET_OK)
+        return st;
+    name_key(name, key);
+    return cdb_signin_failures_clear(db, key, err);
+}
+
 void auth_session_wipe(auth_session *s)
 {
     keys_wipe(s, sizeof *s);

@@ -102,6 +102,12 @@ bool auth_cookie_token(const char *cookie_header, char out[AUTH_TOKEN_HEX + 1]);
 bilet_status auth_set_password(cdb *db, const char *name, const char *password, size_t len,
                                int64_t now, bilet_err *err);
 
+/* Removes staff member `name` (cdb_staff_remove: token, password, sessions) and forgets
+ * the failed sign-ins counted for the name. *sessions is the number of unexpired sessions
+ * ended. BILET_ENOTFOUND for an unknown name. */
+bilet_status auth_remove_staff(cdb *db, const char *name, int64_t now, uint64_t *sessions,
+                               bilet_err *err);
+
 void auth_session_wipe(auth_session *s);
 
 #endif

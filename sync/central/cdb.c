@@ -52,12 +52,74 @@ bilet_status cdb_kiosk_enrol(cdb *db, const char *public_key, const char *name, 
         return bilet_fail(err, BILET_EINVAL, "a kiosk key is 64 lowercase hex digits");
     if (strlen(name) >= CDB_NAME_MAX)
         return bilet_fail(err, BILET_EINVAL, "a kiosk name is at most %d bytes", CDB_NAME_MAX - 1);
-    return db->ops->kiosk_enrol(db, public_key, name, now, created, err);
+    bilet_status st = db->ops->kiosk_enrol(db, public_key, name, now, created, err);
+    bool revoked = false;
+    if (st == BILET_OK && !*created) {
+        bool enrolled = false;
+        st = db->ops->kiosk_enrolled(db, public_key, &enrolled, &revoked, err);
+    }
+    if (st == BILET_OK && revoked)
+        return bilet_fail(err, BILET_EPERM,
+                          "kiosk %s was revoked and is not trusted again; give the terminal a "
+                          "new kiosk key and enrol that",
+                          public_key);
+    return st;
 }
 
-bilet_status cdb_kiosk_enrolled(cdb *db, const char *public_key, bool *enrolled, bilet_err *err)
+bilet_status cdb_kiosk_enrolled(cdb *db, const char *public_key, bool *enrolled, bool *revoked,
+                                bilet_err *err)
 {
-    return db->ops->kiosk_enrolled(db, public_key, enrolled, err);
+    bool r = false;
+    *enrolled = false;
+    bilet_status st = db->ops->kiosk_enrolled(db, public_key, enrolled, &r, err);
+    if (revoked)
+        *revoked = st == BILET_OK && r;
+    return st;
+}
+
+typedef struct kiosk_revocation {
+    const char *key;
+    int64_t now;
+    bool found;
+    bool already;
+} kiosk_revocation;
+
+static bilet_status note_revoked_at(const cdb_value *cols, size_t n, void *ctx, bilet_err *err)
+{
+    (void)err;
+    kiosk_revocation *r = ctx;
+    r->found = true;
+    r->already = n > 0 && cdb_value_int(&cols[0]) != 0;
+    return BILET_OK;
+}
+
+/* Inside cdb_write: runs again from the start when it lost a race. */
+static bilet_status kiosk_revoke_tx(cdb *db, void *ctx, bilet_err *err)
+{
+    kiosk_revocation *r = ctx;
+    const cdb_param params[] = { cdb_text(r->key), cdb_int(r->now) };
+    r->found = r->already = false;
+    bilet_status st = cdb_query(db, "SELECT revoked_at FROM kiosks WHERE public_key = $1", params,
+                                1, note_revoked_at, r, err);
+    if (st != BILET_OK || !r->found || r->already)
+        return st;
+    return cdb_query(db, "UPDATE kiosks SET revoked_at = $2 WHERE public_key = $1", params, 2, NULL,
+                     NULL, err);
+}
+
+bilet_status cdb_kiosk_revoke(cdb *db, const char *public_key, int64_t now, bool *already,
+                              bilet_err *err)
+{
+    kiosk_revocation r = { public_key, now > 0 ? now : 1, false, false };
+    *already = false;
+    if (!record_is_hex64(public_key))
+        return bilet_fail(err, BILET_EINVAL, "a kiosk key is 64 lowercase hex digits");
+    bilet_status st = cdb_write(db, kiosk_revoke_tx, &r, err);
+    if (st == BILET_OK && !r.found)
+        return bilet_fail(err, BILET_ENOTFOUND, "kiosk %s is not enrolled (nothing revoked)",
+                          public_key);
+    *already = r.already;
+    return st;
 }
 
 bilet_status cdb_kiosk_list(cdb *db, cdb_kiosk_fn fn, void *ctx, bilet_err *err)
@@ -107,6 +169,60 @@ bilet_status cdb_staff_find(cdb *db, const char *token_hash, bool *found, char n
         return BILET_OK;
     bilet_status st = db->ops->staff_each(db, staff_compare, &m, err);
     *found = st == BILET_OK && m.found;
+    return st;
+}
+
+typedef struct staff_removal {
+    const char *name;
+    int64_t now;
+    bool found;
+    uint64_t sessions;
+} staff_removal;
+
+static bilet_status count_row(const cdb_value *cols, size_t n, void *ctx, bilet_err *err)
+{
+    (void)err;
+    uint64_t *count = ctx;
+    *count = n > 0 ? (uint64_t)cdb_value_int(&cols[0]) : 0;
+    return BILET_OK;
+}
+
+/* Inside cdb_write: runs again from the start when it lost a race. */
+static bilet_status staff_remove_tx(cdb *db, void *ctx, bilet_err *err)
+{
+    staff_removal *r = ctx;
+    uint64_t members = 0;
+    const cdb_param name[] = { cdb_text(r->name), cdb_int(r->now) };
+    r->found = false;
+    r->sessions = 0;
+    bilet_status st = cdb_query(db, "SELECT count(*) FROM staff WHERE name = $1", name, 1,
+                                count_row, &members, err);
+    if (st != BILET_OK || members == 0)
+        return st;
+    r->found = true;
+    st = cdb_query(db, "SELECT count(*) FROM staff_sessions WHERE staff = $1 AND expires_at > $2",
+                   name, 2, count_row, &r->sessions, err);
+    if (st == BILET_OK)
+        st = cdb_query(db, "DELETE FROM staff_sessions WHERE staff = $1", name, 1, NULL, NULL, err);
+    if (st == BILET_OK)
+        st =
+            cdb_query(db, "DELETE FROM staff_passwords WHERE staff = $1", name, 1, NULL, NULL, err);
+    if (st == BILET_OK)
+        st = cdb_query(db, "DELETE FROM staff WHERE name = $1", name, 1, NULL, NULL, err);
+    return st;
+}
+
+bilet_status cdb_staff_remove(cdb *db, const char *name, int64_t now, uint64_t *sessions,
+                              bilet_err *err)
+{
+    staff_removal r = { name, now, false, 0 };
+    *sessions = 0;
+    if (!name[0] || strlen(name) >= CDB_NAME_MAX)
+        return bilet_fail(err, BILET_EINVAL, "a staff name is 1 to %d bytes", CDB_NAME_MAX - 1);
+    bilet_status st = cdb_write(db, staff_remove_tx, &r, err);
+    if (st == BILET_OK && !r.found)
+        return bilet_fail(err, BILET_ENOTFOUND, "no staff member \"%s\" (nothing removed)", name);
+    *sessions = r.sessions;
     return st;
 }
 
@@ -366,6 +482,10 @@ static bilet_status judge(cdb *db, ingest *in, size_t i, int64_t now, bilet_err 
         batch_reject(e, "unknown kiosk");
         return BILET_OK;
     }
+    if (k->tail.revoked) {
+        batch_reject(e, "revoked kiosk");
+        return BILET_OK;
+    }
     k->touched = true;
     if (!e->sig_ok) {
         batch_reject(e, "bad signature");
@@ -422,7 +542,8 @@ static bilet_status judge(cdb *db, ingest *in, size_t i, int64_t now, bilet_err 
 static bilet_status note_log_end(cdb *db, ingest *in, bilet_err *err)
 {
     const batch *b = in->b;
-    if (b->log_end == 0 || in->n_kiosks != 1 || !in->kiosks[0].tail.enrolled)
+    if (b->log_end == 0 || in->n_kiosks != 1 || !in->kiosks[0].tail.enrolled ||
+        in->kiosks[0].tail.revoked)
         return BILET_OK;
     bool signed_one = false;
     for (size_t i = 0; i < b->n && !signed_one; i++)
@@ -454,7 +575,7 @@ static bilet_status ingest_once(cdb *db, ingest *in, int64_t now, bool all_or_no
         ingest_kiosk *k = &in->kiosks[i];
         st = db->ops->lock_kiosk(db, k->key, &k->tail, err);
         k->first_last_seq = k->tail.last_seq;
-        if (st == BILET_OK && k->tail.enrolled)
+        if (st == BILET_OK && k->tail.enrolled && !k->tail.revoked)
             st = lookup_existing(db, in, i, err);
     }
     for (size_t i = 0; st == BILET_OK && i < b->n; i++)

@@ -28,7 +28,8 @@ typedef struct cdb cdb;
 
 enum {
     CDB_NAME_MAX = 256,     /* kiosk and staff names, bytes */
-    CDB_SCHEMA_VERSION = 3, /* 2: the grading tables (cdb_grading.h); 3: kiosks.log_end */
+    CDB_SCHEMA_VERSION = 4, /* 2: the grading tables (cdb_grading.h); 3: kiosks.log_end;
+                               4: kiosks.revoked_at */
 };
 
 /* True when spec names a PostgreSQL database (postgresql:// or postgres://). */
@@ -49,12 +50,21 @@ const char *cdb_backend_name(const cdb *db);
 /* ---- kiosks ---- */
 
 /* Trusts the kiosk key public_key (64 lowercase hex) under name. *created is true when
- * it was new; enrolling again changes nothing (the first name stays) and is no error. */
+ * it was new; enrolling again changes nothing (the first name stays) and is no error.
+ * BILET_EPERM for a revoked key: it is never trusted again. */
 bilet_status cdb_kiosk_enrol(cdb *db, const char *public_key, const char *name, int64_t now,
                              bool *created, bilet_err *err);
 
-/* Whether the kiosk key is enrolled. */
-bilet_status cdb_kiosk_enrolled(cdb *db, const char *public_key, bool *enrolled, bilet_err *err);
+/* Whether the kiosk key is enrolled, and whether it was revoked since (revoked may be NULL). */
+bilet_status cdb_kiosk_enrolled(cdb *db, const char *public_key, bool *enrolled, bool *revoked,
+                                bilet_err *err);
+
+/* Revokes the enrolled kiosk key public_key (64 lowercase hex) at now: its records stored
+ * so far stay, every later one is rejected `revoked kiosk`, and it cannot be enrolled
+ * again. *already is true when it was revoked before (nothing changes). BILET_ENOTFOUND
+ * when the key is not enrolled. */
+bilet_status cdb_kiosk_revoke(cdb *db, const char *public_key, int64_t now, bool *already,
+                              bilet_err *err);
 
 /* One enrolled kiosk as cdb_kiosk_list hands it over; strings borrowed for the call. */
 typedef struct cdb_kiosk_info {
@@ -64,7 +74,8 @@ typedef struct cdb_kiosk_info {
     int64_t last_seen; /* 0 when never seen */
     uint64_t last_seq;
     uint64_t records;
-    uint64_t log_end; /* the end of its log it last said it holds (Bilet-Log-End); 0 never */
+    uint64_t log_end;   /* the end of its log it last said it holds (Bilet-Log-End); 0 never */
+    int64_t revoked_at; /* when --revoke-kiosk revoked it; 0 when trusted */
 } cdb_kiosk_info;
 
 /* The records the kiosk said it holds (log_end) that are not stored past its chain's end
@@ -91,6 +102,13 @@ bilet_status cdb_staff_add(cdb *db, const char *name, const char *role, const ch
  * CDB_NAME_MAX) filled when found. */
 bilet_status cdb_staff_find(cdb *db, const char *token_hash, bool *found, char name[CDB_NAME_MAX],
                             char role[CDB_NAME_MAX], bilet_err *err);
+
+/* Removes staff member `name` in one transaction: the staff row (so the token hash is
+ * gone), the password hash and every console session of theirs. What names them elsewhere
+ * (staff_reads, scans, the central's grading records) stays as it is. *sessions is the
+ * number of unexpired sessions ended. BILET_ENOTFOUND when there is no such member. */
+bilet_status cdb_staff_remove(cdb *db, const char *name, int64_t now, uint64_t *sessions,
+                              bilet_err *err);
 
 /* Records that staff member `staff` read `what` (unmasked results) at now. */
 bilet_status cdb_staff_read_log(cdb *db, const char *staff, const char *what, int64_t now,
@@ -172,8 +190,8 @@ bilet_status cdb_exam_records(cdb *db, const char *exam, cdb_record_fn fn, void 
 bilet_status cdb_all_records(cdb *db, cdb_record_fn fn, void *ctx, bilet_err *err);
 
 /* Judges every entry of b that is still pending and stores the good ones, in one
- * transaction, by the rules of docs/central.md: unknown kiosk, bad signature, duplicate
- * (same kiosk and seq, same hash), conflict (another hash), stored (the next in the
+ * transaction, by the rules of docs/central.md: unknown kiosk, revoked kiosk, bad signature,
+ * duplicate (same kiosk and seq, same hash), conflict (another hash), stored (the next in the
  * kiosk's chain), broken chain, gap (noted in b's gaps, never filled). When b->log_end is
  * said and every record with a good signature is one enrolled kiosk's, that kiosk's
  * log_end becomes max(stored, b->log_end) in the same transaction. With all_or_nothing

@@ -77,7 +77,8 @@ static const struct {
     const char *name;
     const char *sql;
 } prepared[] = {
-    { "lock", "SELECT last_seq, last_hash, id FROM kiosks WHERE public_key = $1 FOR UPDATE" },
+    { "lock", "SELECT last_seq, last_hash, id, revoked_at FROM kiosks WHERE public_key = $1"
+              " FOR UPDATE" },
     { "stored", "SELECT seq, hash FROM records WHERE kiosk = $1 AND seq = ANY($2::bigint[])" },
     { "insert", "INSERT INTO records(kiosk, seq, hash, bytes, sig, exam, type, time, received_at)"
                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)" },
@@ -274,6 +275,7 @@ static bilet_status pg_lock_kiosk(cdb *db, const char *kiosk, cdb_tail *out, bil
         out->enrolled = true;
         out->last_seq = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
         out->id = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+        out->revoked = strtoll(PQgetvalue(r, 0, 3), NULL, 10) != 0;
         if (!record_is_hex64(hash))
             st = bilet_fail(err, BILET_ECORRUPT, "PostgreSQL %s: kiosk %.16s…: damaged chain end",
                             p->where, kiosk);
@@ -419,22 +421,23 @@ static bilet_status pg_kiosk_enrol(cdb *db, const char *public_key, const char *
     return st;
 }
 
+static int64_t int_at(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
 static bilet_status pg_kiosk_enrolled(cdb *db, const char *public_key, bool *enrolled,
-                                      bilet_err *err)
+                                      bool *revoked, bilet_err *err)
 {
     pg_db *p = (pg_db *)db;
     const char *values[1] = { public_key };
     PGresult *r;
-    bilet_status st = query_row(p, "SELECT 1 FROM kiosks WHERE public_key = $1", 1, values, err,
-                                "looking up a kiosk", &r);
+    bilet_status st = query_row(p, "SELECT revoked_at FROM kiosks WHERE public_key = $1", 1, values,
+                                err, "looking up a kiosk", &r);
     *enrolled = r != NULL;
+    *revoked = r != NULL && int_at(r, 0, 0) != 0;
     PQclear(r);
     return st;
-}
-
-static int64_t int_at(const PGresult *r, int row, int col)
-{
-    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
 static bilet_status pg_kiosk_list(cdb *db, cdb_kiosk_fn fn, void *ctx, bilet_err *err)
@@ -442,15 +445,15 @@ static bilet_status pg_kiosk_list(cdb *db, cdb_kiosk_fn fn, void *ctx, bilet_err
     pg_db *p = (pg_db *)db;
     PGresult *r = query(p,
                         "SELECT k.public_key, k.name, k.enrolled_at, k.last_seen, k.last_seq,"
-                        " (SELECT count(*) FROM records r WHERE r.kiosk = k.id), k.log_end"
-                        " FROM kiosks k ORDER BY k.public_key",
+                        " (SELECT count(*) FROM records r WHERE r.kiosk = k.id), k.log_end,"
+                        " k.revoked_at FROM kiosks k ORDER BY k.public_key",
                         0, NULL);
     bilet_status st = check(p, r, PGRES_TUPLES_OK, err, "listing kiosks");
     for (int i = 0; st == BILET_OK && i < PQntuples(r); i++) {
         cdb_kiosk_info k = {
             PQgetvalue(r, i, 0),       PQgetvalue(r, i, 1),       int_at(r, i, 2),
             int_at(r, i, 3),           (uint64_t)int_at(r, i, 4), (uint64_t)int_at(r, i, 5),
-            (uint64_t)int_at(r, i, 6),
+            (uint64_t)int_at(r, i, 6), int_at(r, i, 7),
         };
         st = fn(&k, ctx, err);
     }
@@ -943,6 +946,15 @@ static bilet_status migrate(pg_db *p, bilet_err *err)
         if (st == BILET_OK)
             st = exec(p, "INSERT INTO schema_version(version) VALUES (3)", PGRES_COMMAND_OK,
                       "adding kiosks.log_end", err);
+    }
+    if (st == BILET_OK && version < 4) {
+        /* Version 4: when a kiosk key was revoked (--revoke-kiosk), 0 while trusted. */
+        st = exec(
+            p, "ALTER TABLE kiosks ADD COLUMN IF NOT EXISTS revoked_at bigint NOT NULL DEFAULT 0",
+            PGRES_COMMAND_OK, "adding kiosks.revoked_at", err);
+        if (st == BILET_OK)
+            st = exec(p, "INSERT INTO schema_version(version) VALUES (4)", PGRES_COMMAND_OK,
+                      "adding kiosks.revoked_at", err);
     }
     for (size_t i = 0; st == BILET_OK && schema_console[i]; i++)
         st = exec(p, schema_console[i], PGRES_COMMAND_OK, "creating the console's tables", err);

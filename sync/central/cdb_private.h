@@ -17,7 +17,8 @@
 /* A kiosk's row as a batch transaction sees it, locked. */
 typedef struct cdb_tail {
     bool enrolled;
-    int64_t id; /* kiosks.id, the kiosk's number in records.kiosk */
+    bool revoked; /* kiosks.revoked_at is set: every record is rejected */
+    int64_t id;   /* kiosks.id, the kiosk's number in records.kiosk */
     uint64_t last_seq;
     char last_hash[RECORD_HEX_LEN + 1];
 } cdb_tail;
@@ -44,7 +45,8 @@ typedef struct cdb_ops {
 
     bilet_status (*kiosk_enrol)(cdb *db, const char *public_key, const char *name, int64_t now,
                                 bool *created, bilet_err *err);
-    bilet_status (*kiosk_enrolled)(cdb *db, const char *public_key, bool *enrolled, bilet_err *err);
+    bilet_status (*kiosk_enrolled)(cdb *db, const char *public_key, bool *enrolled, bool *revoked,
+                                   bilet_err *err);
     bilet_status (*kiosk_list)(cdb *db, cdb_kiosk_fn fn, void *ctx, bilet_err *err);
     bilet_status (*staff_add)(cdb *db, const char *name, const char *role, const char *token_hash,
                               int64_t now, bilet_err *err);

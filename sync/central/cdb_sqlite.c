@@ -186,6 +186,7 @@ static bilet_status sq_lock_kiosk(cdb *db, const char *kiosk, cdb_tail *out, bil
         out->enrolled = true;
         out->last_seq = (uint64_t)sqlite3_column_int64(s->lock, 0);
         out->id = sqlite3_column_int64(s->lock, 2);
+        out->revoked = sqlite3_column_int64(s->lock, 3) != 0;
         if (!col_hex64(s->lock, 1, out->last_hash)) {
             sqlite3_reset(s->lock);
             return bilet_fail(err, BILET_ECORRUPT, "%s: kiosk %.16s…: damaged chain tail", s->path,
@@ -290,13 +291,14 @@ static bilet_status sq_kiosk_enrol(cdb *db, const char *public_key, const char *
 }
 
 static bilet_status sq_kiosk_enrolled(cdb *db, const char *public_key, bool *enrolled,
-                                      bilet_err *err)
+                                      bool *revoked, bilet_err *err)
 {
     sqlite_db *s = (sqlite_db *)db;
     cdb_tail tail;
     bilet_status st = sq_lock_kiosk(db, public_key, &tail, err);
     (void)s;
     *enrolled = st == BILET_OK && tail.enrolled;
+    *revoked = st == BILET_OK && tail.revoked;
     return st;
 }
 
@@ -306,8 +308,8 @@ static bilet_status sq_kiosk_list(cdb *db, cdb_kiosk_fn fn, void *ctx, bilet_err
     sqlite3_stmt *st = NULL;
     bilet_status bs = once(s,
                            "SELECT k.public_key, k.name, k.enrolled_at, k.last_seen, k.last_seq,"
-                           " (SELECT count(*) FROM records r WHERE r.kiosk = k.id), k.log_end"
-                           " FROM kiosks k ORDER BY k.public_key",
+                           " (SELECT count(*) FROM records r WHERE r.kiosk = k.id), k.log_end,"
+                           " k.revoked_at FROM kiosks k ORDER BY k.public_key",
                            &st, err);
     int rc = SQLITE_DONE;
     while (bs == BILET_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -320,6 +322,7 @@ static bilet_status sq_kiosk_list(cdb *db, cdb_kiosk_fn fn, void *ctx, bilet_err
             (uint64_t)sqlite3_column_int64(st, 4),
             (uint64_t)sqlite3_column_int64(st, 5),
             (uint64_t)sqlite3_column_int64(st, 6),
+            sqlite3_column_int64(st, 7),
         };
         bs = fn(&k, ctx, err);
     }
@@ -864,6 +867,25 @@ static bilet_status migrate(sqlite_db *s, bilet_err *err)
             bs = exec(s, "INSERT INTO schema_version(version) VALUES (3)", "adding kiosks.log_end",
                       err);
     }
+    if (bs == BILET_OK && version < 4) {
+        /* Version 4: when a kiosk key was revoked (--revoke-kiosk), 0 while trusted. */
+        bool have = false;
+        bs = once(s, "SELECT 1 FROM pragma_table_info('kiosks') WHERE name = 'revoked_at'", &st,
+                  err);
+        if (bs == BILET_OK) {
+            int rc = sqlite3_step(st);
+            have = rc == SQLITE_ROW;
+            if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                bs = fail(s, err, rc, "reading the kiosks table");
+            sqlite3_finalize(st);
+        }
+        if (bs == BILET_OK && !have)
+            bs = exec(s, "ALTER TABLE kiosks ADD COLUMN revoked_at INTEGER NOT NULL DEFAULT 0",
+                      "adding kiosks.revoked_at", err);
+        if (bs == BILET_OK)
+            bs = exec(s, "INSERT INTO schema_version(version) VALUES (4)",
+                      "adding kiosks.revoked_at", err);
+    }
     for (size_t i = 0; bs == BILET_OK && schema_console[i]; i++)
         bs = exec(s, schema_console[i], "creating the console's tables", err);
     if (bs == BILET_OK)
@@ -910,7 +932,8 @@ bilet_status cdb_sqlite_open(const char *path, cdb **out, bilet_err *err)
         bs = prepare(s, &s->rollback, "ROLLBACK", err);
     if (bs == BILET_OK)
         bs = prepare(s, &s->lock,
-                     "SELECT last_seq, last_hash, id FROM kiosks WHERE public_key = ?1", err);
+                     "SELECT last_seq, last_hash, id, revoked_at FROM kiosks WHERE public_key = ?1",
+                     err);
     if (bs == BILET_OK)
         bs = prepare(s, &s->stored, "SELECT hash FROM records WHERE kiosk = ?1 AND seq = ?2", err);
     if (bs == BILET_OK)

@@ -1,6 +1,7 @@
 /*
  * main.c — the `bilet-central` command: the server (--listen), and the one-shot modes that
- * run against the same database and exit (--enrol, --add-staff, --import, --verify).
+ * run against the same database and exit (--enrol, --revoke-kiosk, --add-staff,
+ * --remove-staff, --import, --verify).
  *
  * Exit status: 0 done, 1 a problem found or met (named on stderr in one line), 2 bad
  * usage. The server runs until SIGINT or SIGTERM, then stops accepting, lets the worker
@@ -47,6 +48,8 @@ static const char usage_text[] =
     "       bilet-central --db ... --add-staff NAME [--role registrar|grader]\n"
     "                     [--password-file FILE]\n"
     "       bilet-central --db ... --set-password NAME --password-file FILE\n"
+    "       bilet-central --db ... --remove-staff NAME\n"
+    "       bilet-central --db ... --revoke-kiosk FILE.pub|HEX\n"
     "       bilet-central --db ... --verify\n"
     "       bilet-central --db ... --key DIR --add-exam DIR [--policies DIR]\n"
     "\n"
@@ -68,6 +71,11 @@ static const char usage_text[] =
     "  --password-file F  the staff member's password for the web console, on the first\n"
     "                     line of F (8 to 256 bytes; kept only as an Argon2id hash)\n"
     "  --set-password N   set (or change) the console password of staff member N\n"
+    "  --remove-staff N   remove staff member N: their token, password and console\n"
+    "                     sessions stop working at once; what they did stays recorded\n"
+    "  --revoke-kiosk K   stop trusting a kiosk key (its kiosk.pub, or 64 hex digits): its\n"
+    "                     later records are rejected, its stored ones stay; never again\n"
+    "                     enrolled\n"
     "  --web DIR          serve the staff console from DIR (default: the source tree's\n"
     "                     sync/web, else the installed share/bilet/web)\n"
     "  --verify           re-check every stored chain and signature\n"
@@ -111,6 +119,8 @@ typedef struct options {
     const char *policies;
     const char *password_file;
     const char *set_password;
+    const char *remove_staff;
+    const char *revoke_kiosk;
     const char *web;
     bool verify;
     long threads;
@@ -276,6 +286,59 @@ static int run_add_staff(const options *o)
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
+static int run_remove_staff(const options *o)
+{
+    bilet_err err = { { 0 } };
+    cdb *db = NULL;
+    uint64_t sessions = 0;
+    bilet_status st = cdb_open(o->db, &db, &err);
+    if (st == BILET_OK)
+        st = auth_remove_staff(db, o->remove_staff, (int64_t)time(NULL), &sessions, &err);
+    cdb_close(db);
+    if (st != BILET_OK)
+        return report(st, &err);
+    printf("removed staff member «%s»: token and password revoked, open sessions ended: %llu\n",
+           o->remove_staff, (unsigned long long)sessions);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* The kiosk key --revoke-kiosk names: 64 hex digits, or a file holding them. */
+static bilet_status revoke_key(const char *arg, char hex[2 * KEYS_PUBLIC_BYTES + 1], bilet_err *err)
+{
+    unsigned char pk[KEYS_PUBLIC_BYTES];
+    size_t n = strlen(arg);
+    if (n == 2 * KEYS_PUBLIC_BYTES && strspn(arg, "0123456789abcdefABCDEF") == n) {
+        for (size_t i = 0; i <= n; i++)
+            hex[i] = (char)(arg[i] >= 'A' && arg[i] <= 'F' ? arg[i] - 'A' + 'a' : arg[i]);
+        return BILET_OK;
+    }
+    bilet_status st = keys_file_read_hex(arg, pk, sizeof pk, err);
+    if (st == BILET_OK)
+        keys_hex_encode(pk, sizeof pk, hex, 2 * KEYS_PUBLIC_BYTES + 1, NULL);
+    return st;
+}
+
+static int run_revoke_kiosk(const options *o)
+{
+    char hex[2 * KEYS_PUBLIC_BYTES + 1];
+    bilet_err err = { { 0 } };
+    cdb *db = NULL;
+    bool already = false;
+    bilet_status st = revoke_key(o->revoke_kiosk, hex, &err);
+    if (st == BILET_OK)
+        st = cdb_open(o->db, &db, &err);
+    if (st == BILET_OK)
+        st = cdb_kiosk_revoke(db, hex, (int64_t)time(NULL), &already, &err);
+    cdb_close(db);
+    if (st != BILET_OK)
+        return report(st, &err);
+    if (already)
+        printf("already revoked: kiosk %s\n", hex);
+    else
+        printf("revoked kiosk %s: its later records are rejected, the stored ones stay\n", hex);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
 static int run_import(const options *o)
 {
     bilet_err err = { { 0 } };
@@ -286,6 +349,7 @@ static int run_import(const options *o)
     batch_bundle bundle;
     bool have_bundle = false;
     bool enrolled = false;
+    bool revoked = false;
     memset(&bundle, 0, sizeof bundle);
 
     bilet_status st = load_key(o->key, &kp, &err);
@@ -300,10 +364,13 @@ static int run_import(const options *o)
             bilet_err_prefix(&err, "%s: ", o->import);
     }
     if (st == BILET_OK)
-        st = cdb_kiosk_enrolled(db, bundle.kiosk, &enrolled, &err);
+        st = cdb_kiosk_enrolled(db, bundle.kiosk, &enrolled, &revoked, &err);
     if (st == BILET_OK && !enrolled)
         st = bilet_fail(&err, BILET_EPERM, "%s: kiosk %s is not enrolled (--enrol its key first)",
                         o->import, bundle.kiosk);
+    if (st == BILET_OK && revoked)
+        st = bilet_fail(&err, BILET_EPERM, "%s: nothing stored: revoked kiosk %s", o->import,
+                        bundle.kiosk);
     if (st == BILET_OK) {
         st = cdb_ingest(db, &bundle.records, (int64_t)time(NULL), true, &err);
         if (st == BILET_ERULE)
@@ -470,6 +537,8 @@ int main(int argc, char **argv)
         { "verify", no_argument, NULL, 'v' },
         { "password-file", required_argument, NULL, 'P' },
         { "set-password", required_argument, NULL, 'S' },
+        { "remove-staff", required_argument, NULL, 'R' },
+        { "revoke-kiosk", required_argument, NULL, 'V' },
         { "web", required_argument, NULL, 'w' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -531,6 +600,12 @@ int main(int argc, char **argv)
         case 'S':
             o.set_password = optarg;
             break;
+        case 'R':
+            o.remove_staff = optarg;
+            break;
+        case 'V':
+            o.revoke_kiosk = optarg;
+            break;
         case 'w':
             o.web = optarg;
             break;
@@ -546,12 +621,14 @@ int main(int argc, char **argv)
     if (optind < argc)
         return usage_error("unexpected argument \"%s\"", argv[optind]);
     int modes = !!o.listen + !!o.import + !!o.enrol + !!o.add_staff + !!o.verify +
-                !!o.set_password + !!o.add_exam;
+                !!o.set_password + !!o.add_exam + !!o.remove_staff + !!o.revoke_kiosk;
     if (modes != 1)
-        return usage_error(modes ? "give one of --listen, --import, --enrol, --add-staff, "
-                                   "--set-password, --verify, --add-exam"
+        return usage_error(modes ? "give one of --listen, --import, --enrol, --revoke-kiosk, "
+                                   "--add-staff, --set-password, --remove-staff, --verify, "
+                                   "--add-exam"
                                  : "nothing to do: give --listen, --import, --enrol, "
-                                   "--add-staff, --set-password, --verify or --add-exam");
+                                   "--revoke-kiosk, --add-staff, --set-password, --remove-staff, "
+                                   "--verify or --add-exam");
     if (!o.db)
         return usage_error("--db PATH|postgresql://... is required");
     if ((o.listen || o.import || o.add_exam) && !o.key)
@@ -572,6 +649,8 @@ int main(int argc, char **argv)
         return usage_error("--password-file goes with --add-staff or --set-password");
     if (o.set_password && !o.password_file)
         return usage_error("--set-password needs --password-file FILE");
+    if (o.remove_staff && (!o.remove_staff[0] || strlen(o.remove_staff) >= CDB_NAME_MAX))
+        return usage_error("--remove-staff needs a staff name of 1 to %d bytes", CDB_NAME_MAX - 1);
     if (o.web && !o.listen)
         return usage_error("--web goes with --listen");
 
@@ -590,6 +669,10 @@ int main(int argc, char **argv)
         return run_add_staff(&o);
     if (o.set_password)
         return run_set_password(&o);
+    if (o.remove_staff)
+        return run_remove_staff(&o);
+    if (o.revoke_kiosk)
+        return run_revoke_kiosk(&o);
     if (o.add_exam)
         return run_add_exam(&o);
     return run_verify(&o);

@@ -241,16 +241,18 @@ types=$(sql "$db" "SELECT r.type FROM records r JOIN kiosks k ON k.id = r.kiosk 
 "$bin/bilet-central" --db "$db" --verify >"$tmp/verify.out" || fail "verify: $(cat "$tmp/verify.out")"
 grep -q '^2 kiosks with records' "$tmp/verify.out" || fail "verify: $(cat "$tmp/verify.out")"
 
-# ---- the schema steps from version 1 (2: the grading tables, 3: kiosks.log_end) ----
+# ---- the schema steps from version 1 (2: the grading tables, 3: kiosks.log_end,
+# 4: kiosks.revoked_at) ----
 db1=$(new_db v1)
 "$bin/bilet-central" --db "$db1" --verify >/dev/null
-sql "$db1" "DROP TABLE scans; DROP TABLE exam_students; DROP TABLE exams; ALTER TABLE kiosks DROP COLUMN log_end; DELETE FROM schema_version WHERE version >= 2" >/dev/null
+sql "$db1" "DROP TABLE scans; DROP TABLE exam_students; DROP TABLE exams; ALTER TABLE kiosks DROP COLUMN log_end; ALTER TABLE kiosks DROP COLUMN revoked_at; DELETE FROM schema_version WHERE version >= 2" >/dev/null
 "$bin/bilet-central" --db "$db1" --verify >/dev/null || fail "opening a version-1 database"
-[ "$(sql "$db1" "SELECT max(version) FROM schema_version")" = 3 ] || fail "schema not at 3"
+[ "$(sql "$db1" "SELECT max(version) FROM schema_version")" = 4 ] || fail "schema not at 4"
 [ "$(sql "$db1" "SELECT count(*) FROM exams")" = 0 ] || fail "no exams table after the step"
 [ "$(sql "$db1" "SELECT count(*) FROM kiosks WHERE log_end <> 0")" = 0 ] || fail "no kiosks.log_end after the step"
-# The step to 3 again over a column already there (a step cut short): idempotent.
-sql "$db1" "DELETE FROM schema_version WHERE version = 3" >/dev/null
-"$bin/bilet-central" --db "$db1" --verify >/dev/null || fail "the step to 3 over an existing log_end"
-[ "$(sql "$db1" "SELECT max(version) FROM schema_version")" = 3 ] || fail "schema not at 3 again"
+[ "$(sql "$db1" "SELECT count(*) FROM kiosks WHERE revoked_at <> 0")" = 0 ] || fail "no kiosks.revoked_at after the step"
+# The steps to 3 and 4 again over columns already there (steps cut short): idempotent.
+sql "$db1" "DELETE FROM schema_version WHERE version >= 3" >/dev/null
+"$bin/bilet-central" --db "$db1" --verify >/dev/null || fail "the steps to 3 and 4 over existing columns"
+[ "$(sql "$db1" "SELECT max(version) FROM schema_version")" = 4 ] || fail "schema not at 4 again"
 echo "grading ($backend): ok"

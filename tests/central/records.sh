@@ -115,7 +115,8 @@ assert a and a[0]["name"] == "ауд. 214, место 3" and a[0]["last_seq"] ==
 assert a[0]["records"] == int(sys.argv[3]) and a[0]["last_seen"] > 0, a
 assert a[0]["log_end"] == 0 and a[0]["pending"] == 0, a  # pushed without Bilet-Log-End
 assert all(set(k) == {"public_key", "name", "last_seen", "last_seq", "records", "log_end",
-                      "pending"} for k in kiosks)
+                      "pending", "revoked"} for k in kiosks)
+assert all(k["revoked"] is False for k in kiosks), kiosks
 PY
 
 stop_central "$central_pid"

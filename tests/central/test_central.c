@@ -454,6 +454,78 @@ static void records_of_an_unknown_kiosk_are_rejected(void **state)
     free_sent(s, 2);
 }
 
+static void records_of_a_revoked_kiosk_are_rejected_and_the_stored_ones_stay(void **state)
+{
+    fixture *fx = *state;
+    bilet_err err = { { 0 } };
+    bool already = true;
+    bool created = true;
+    bool enrolled = false;
+    bool revoked = false;
+    sent s[4];
+    batch b;
+    enrol_kiosk(fx);
+    for (int i = 0; i < 4; i++)
+        next_record(fx, &s[i]);
+    ingest(fx, s, 2, &b);
+    assert_int_equal(batch_count(&b).stored, 2);
+    batch_free(&b);
+    assert_int_equal(cdb_kiosk_revoke(fx->db, fx->kiosk_hex, 5, &already, &err), BILET_OK);
+    assert_false(already);
+    assert_int_equal(cdb_kiosk_revoke(fx->db, fx->kiosk_hex, 6, &already, &err), BILET_OK);
+    assert_true(already);
+    assert_int_equal(cdb_kiosk_enrolled(fx->db, fx->kiosk_hex, &enrolled, &revoked, &err),
+                     BILET_OK);
+    assert_true(enrolled);
+    assert_true(revoked);
+    ingest(fx, s, 4, &b);
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(b.entries[i].verdict, BATCH_REJECTED);
+        assert_string_equal(b.entries[i].reason, "revoked kiosk");
+    }
+    batch_free(&b);
+    assert_int_equal(stored_rows(fx), 2);
+    assert_int_equal(cdb_kiosk_enrol(fx->db, fx->kiosk_hex, "again", 7, &created, &err),
+                     BILET_EPERM);
+    assert_false(created);
+    assert_non_null(strstr(err.msg, "was revoked"));
+    assert_int_equal(cdb_kiosk_revoke(fx->db,
+                                      "0123456789abcdef0123456789abcdef0123456789abcdef"
+                                      "0123456789abcdef",
+                                      8, &already, &err),
+                     BILET_ENOTFOUND);
+    free_sent(s, 4);
+}
+
+static void a_removed_staff_member_has_no_token_password_or_session(void **state)
+{
+    fixture *fx = *state;
+    bilet_err err = { { 0 } };
+    char hash[RECORD_HEX_LEN + 1];
+    char session[RECORD_HEX_LEN + 1];
+    char name[CDB_NAME_MAX], role[CDB_NAME_MAX], pw[CDB_PWHASH_MAX];
+    bool found = false;
+    int64_t expires = 0;
+    uint64_t sessions = 99;
+    api_token_hash("token-of-anna", hash);
+    api_token_hash("session-of-anna", session);
+    assert_int_equal(cdb_staff_add(fx->db, "Анна", "registrar", hash, 1, &err), BILET_OK);
+    assert_int_equal(cdb_staff_password_set(fx->db, "Анна", "$argon2id$x", 1, &err), BILET_OK);
+    assert_int_equal(cdb_session_add(fx->db, session, "Анна", 1, 1000, &err), BILET_OK);
+    assert_int_equal(cdb_staff_read_log(fx->db, "Анна", "results x", 2, &err), BILET_OK);
+    assert_int_equal(cdb_staff_remove(fx->db, "Анна", 10, &sessions, &err), BILET_OK);
+    assert_int_equal(sessions, 1);
+    assert_int_equal(cdb_staff_find(fx->db, hash, &found, name, role, &err), BILET_OK);
+    assert_false(found);
+    assert_int_equal(cdb_staff_password_get(fx->db, "Анна", &found, role, pw, &err), BILET_OK);
+    assert_false(found);
+    assert_int_equal(cdb_session_find(fx->db, session, 10, &found, name, role, &expires, &err),
+                     BILET_OK);
+    assert_false(found);
+    assert_int_equal(cdb_staff_remove(fx->db, "Анна", 11, &sessions, &err), BILET_ENOTFOUND);
+    assert_int_equal(cdb_staff_remove(fx->db, "", 11, &sessions, &err), BILET_EINVAL);
+}
+
 static void a_flipped_signature_byte_is_a_bad_signature(void **state)
 {
     fixture *fx = *state;
@@ -612,13 +684,13 @@ static void enrolling_twice_is_idempotent(void **state)
     bilet_err err = { { 0 } };
     bool created = false;
     bool enrolled = false;
-    assert_int_equal(cdb_kiosk_enrolled(fx->db, fx->kiosk_hex, &enrolled, &err), BILET_OK);
+    assert_int_equal(cdb_kiosk_enrolled(fx->db, fx->kiosk_hex, &enrolled, NULL, &err), BILET_OK);
     assert_false(enrolled);
     assert_int_equal(cdb_kiosk_enrol(fx->db, fx->kiosk_hex, "a", 1, &created, &err), BILET_OK);
     assert_true(created);
     assert_int_equal(cdb_kiosk_enrol(fx->db, fx->kiosk_hex, "b", 2, &created, &err), BILET_OK);
     assert_false(created);
-    assert_int_equal(cdb_kiosk_enrolled(fx->db, fx->kiosk_hex, &enrolled, &err), BILET_OK);
+    assert_int_equal(cdb_kiosk_enrolled(fx->db, fx->kiosk_hex, &enrolled, NULL, &err), BILET_OK);
     assert_true(enrolled);
     assert_int_equal(cdb_kiosk_enrol(fx->db, "ABC", "x", 1, &created, &err), BILET_EINVAL);
 }
@@ -862,6 +934,10 @@ static const struct CMUnitTest tests[] = {
                                     setup, teardown),
     cmocka_unit_test_setup_teardown(one_record_twice_in_a_batch_is_stored_once, setup, teardown),
     cmocka_unit_test_setup_teardown(records_of_an_unknown_kiosk_are_rejected, setup, teardown),
+    cmocka_unit_test_setup_teardown(
+        records_of_a_revoked_kiosk_are_rejected_and_the_stored_ones_stay, setup, teardown),
+    cmocka_unit_test_setup_teardown(a_removed_staff_member_has_no_token_password_or_session, setup,
+                                    teardown),
     cmocka_unit_test_setup_teardown(a_flipped_signature_byte_is_a_bad_signature, setup, teardown),
     cmocka_unit_test_setup_teardown(a_validly_signed_record_with_a_wrong_prev_breaks_the_chain,
                                     setup, teardown),

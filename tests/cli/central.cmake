@@ -24,7 +24,7 @@ if(TARGET bilet-central)
   add_test(NAME central_pg_stop COMMAND bash ${PROJECT_SOURCE_DIR}/script/pg stop ${central_pg_dir})
   set_tests_properties(central_pg_stop PROPERTIES FIXTURES_CLEANUP central_pg)
 
-  foreach(case records limits crash bundle results instances signin)
+  foreach(case records limits crash bundle results instances signin remove_staff revoke_kiosk)
     foreach(backend sqlite pg)
       set(name central_${case}_${backend})
       bilet_shell_test(${name} central/${case}.sh)
