@@ -282,13 +282,31 @@ bilet_status cdb_session_delete(cdb *db, const char *token_hash, bilet_err *err)
     return db->ops->session_delete(db, token_hash, err);
 }
 
+/* Failed sign-ins: plain queries (cdb_query), the same SQL on both backends. */
+
+static bilet_status note_failures(const cdb_value *cols, size_t n, void *ctx, bilet_err *err)
+{
+    (void)err;
+    cdb_signin_failures *out = ctx;
+    if (n >= 3) {
+        out->failures = cdb_value_int(&cols[0]);
+        out->first_at = cdb_value_int(&cols[1]);
+        out->last_at = cdb_value_int(&cols[2]);
+    }
+    return BILET_OK;
+}
+
 bilet_status cdb_signin_failures_get(cdb *db, const char *name_hash, cdb_signin_failures *out,
                                      bilet_err *err)
 {
     memset(out, 0, sizeof *out);
     if (!record_is_hex64(name_hash))
         return bilet_fail(err, BILET_EINVAL, "a name hash is 64 lowercase hex digits");
-    return db->ops->signin_failures_get(db, name_hash, out, err);
+    const cdb_param params[] = { cdb_text(name_hash) };
+    return cdb_query(db,
+                     "SELECT failures, first_at, last_at FROM staff_signin_failures"
+                     " WHERE name_hash = $1",
+                     params, 1, note_failures, out, err);
 }
 
 bilet_status cdb_signin_failure_add(cdb *db, const char *name_hash, int64_t now, int64_t since,
@@ -296,14 +314,31 @@ bilet_status cdb_signin_failure_add(cdb *db, const char *name_hash, int64_t now,
 {
     if (!record_is_hex64(name_hash))
         return bilet_fail(err, BILET_EINVAL, "a name hash is 64 lowercase hex digits");
-    return db->ops->signin_failure_add(db, name_hash, now, since, err);
+    const cdb_param purge[] = { cdb_int(since) };
+    bilet_status st = cdb_query(db, "DELETE FROM staff_signin_failures WHERE last_at <= $1", purge,
+                                1, NULL, NULL, err);
+    if (st != BILET_OK)
+        return st;
+    /* One statement: concurrent failures of one name from several servers all count. SET
+     * reads the row as it was: a window that ended starts again at this failure. */
+    const cdb_param params[] = { cdb_text(name_hash), cdb_int(now), cdb_int(since) };
+    return cdb_query(
+        db,
+        "INSERT INTO staff_signin_failures AS f(name_hash, failures, first_at, last_at)"
+        " VALUES ($1, 1, $2, $2) ON CONFLICT (name_hash) DO UPDATE SET"
+        " failures = CASE WHEN f.first_at <= $3 THEN 1 ELSE f.failures + 1 END,"
+        " first_at = CASE WHEN f.first_at <= $3 THEN $2 ELSE f.first_at END,"
+        " last_at = $2",
+        params, 3, NULL, NULL, err);
 }
 
 bilet_status cdb_signin_failures_clear(cdb *db, const char *name_hash, bilet_err *err)
 {
     if (!record_is_hex64(name_hash))
         return bilet_fail(err, BILET_EINVAL, "a name hash is 64 lowercase hex digits");
-    return db->ops->signin_failures_clear(db, name_hash, err);
+    const cdb_param params[] = { cdb_text(name_hash) };
+    return cdb_query(db, "DELETE FROM staff_signin_failures WHERE name_hash = $1", params, 1, NULL,
+                     NULL, err);
 }
 
 bilet_status cdb_exam_records(cdb *db, const char *exam, cdb_record_fn fn, void *ctx,

@@ -699,58 +699,6 @@ static bilet_status pg_session_delete(cdb *db, const char *token_hash, bilet_err
                    "ending a session");
 }
 
-static bilet_status pg_signin_failures_get(cdb *db, const char *name_hash, cdb_signin_failures *out,
-                                           bilet_err *err)
-{
-    pg_db *p = (pg_db *)db;
-    const char *values[1] = { name_hash };
-    PGresult *r;
-    bilet_status st = query_row(p,
-                                "SELECT failures, first_at, last_at FROM staff_signin_failures"
-                                " WHERE name_hash = $1",
-                                1, values, err, "reading failed sign-ins", &r);
-    if (r) {
-        out->failures = int_at(r, 0, 0);
-        out->first_at = int_at(r, 0, 1);
-        out->last_at = int_at(r, 0, 2);
-    }
-    PQclear(r);
-    return st;
-}
-
-static bilet_status pg_signin_failure_add(cdb *db, const char *name_hash, int64_t now,
-                                          int64_t since, bilet_err *err)
-{
-    pg_db *p = (pg_db *)db;
-    char at[24];
-    char from[24];
-    snprintf(at, sizeof at, "%lld", (long long)now);
-    snprintf(from, sizeof from, "%lld", (long long)since);
-    const char *purge[1] = { from };
-    bilet_status st = command(p, "DELETE FROM staff_signin_failures WHERE last_at <= $1", 1, purge,
-                              err, "deleting old failed sign-ins");
-    if (st != BILET_OK)
-        return st;
-    /* One statement: concurrent failures of one name from several servers all count. SET
-     * reads the row as it was: a window that ended starts again at this failure. */
-    const char *values[3] = { name_hash, at, from };
-    return command(p,
-                   "INSERT INTO staff_signin_failures AS f(name_hash, failures, first_at, last_at)"
-                   " VALUES ($1, 1, $2, $2) ON CONFLICT (name_hash) DO UPDATE SET"
-                   " failures = CASE WHEN f.first_at <= $3 THEN 1 ELSE f.failures + 1 END,"
-                   " first_at = CASE WHEN f.first_at <= $3 THEN $2 ELSE f.first_at END,"
-                   " last_at = $2",
-                   3, values, err, "counting a failed sign-in");
-}
-
-static bilet_status pg_signin_failures_clear(cdb *db, const char *name_hash, bilet_err *err)
-{
-    pg_db *p = (pg_db *)db;
-    const char *values[1] = { name_hash };
-    return command(p, "DELETE FROM staff_signin_failures WHERE name_hash = $1", 1, values, err,
-                   "clearing failed sign-ins");
-}
-
 /* ---- blind grading (cdb_grading.h): schema version 2 and plain queries ---- */
 
 /* Version 2: the grading tables, as in cdb_sqlite.c (docs/grading.md). */
@@ -888,9 +836,6 @@ static const cdb_ops pg_ops = {
     .session_add = pg_session_add,
     .session_find = pg_session_find,
     .session_delete = pg_session_delete,
-    .signin_failures_get = pg_signin_failures_get,
-    .signin_failure_add = pg_signin_failure_add,
-    .signin_failures_clear = pg_signin_failures_clear,
     .query = pg_query,
 };
 

@@ -70,12 +70,6 @@ typedef struct cdb_ops {
     bilet_status (*session_find)(cdb *db, const char *token_hash, int64_t now, bool *found,
                                  char *name, char *role, int64_t *expires, bilet_err *err);
     bilet_status (*session_delete)(cdb *db, const char *token_hash, bilet_err *err);
-    /* Failed password sign-ins per name (cdb.h). */
-    bilet_status (*signin_failures_get)(cdb *db, const char *name_hash, cdb_signin_failures *out,
-                                        bilet_err *err);
-    bilet_status (*signin_failure_add)(cdb *db, const char *name_hash, int64_t now, int64_t since,
-                                       bilet_err *err);
-    bilet_status (*signin_failures_clear)(cdb *db, const char *name_hash, bilet_err *err);
     /* Blind grading (cdb_grading.h): a parameterised query, rows to fn (may be NULL). */
     bilet_status (*query)(cdb *db, const char *sql, const cdb_param *params, size_t n,
                           cdb_row_fn fn, void *ctx, bilet_err *err);

@@ -606,79 +606,6 @@ static bilet_status sq_session_delete(cdb *db, const char *token_hash, bilet_err
     return bs;
 }
 
-static bilet_status sq_signin_failures_get(cdb *db, const char *name_hash, cdb_signin_failures *out,
-                                           bilet_err *err)
-{
-    sqlite_db *s = (sqlite_db *)db;
-    sqlite3_stmt *st = NULL;
-    bilet_status bs = once(s,
-                           "SELECT failures, first_at, last_at FROM staff_signin_failures"
-                           " WHERE name_hash = ?1",
-                           &st, err);
-    if (bs != BILET_OK)
-        return bs;
-    sqlite3_bind_text(st, 1, name_hash, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->failures = sqlite3_column_int64(st, 0);
-        out->first_at = sqlite3_column_int64(st, 1);
-        out->last_at = sqlite3_column_int64(st, 2);
-    } else if (rc != SQLITE_DONE) {
-        bs = fail(s, err, rc, "reading failed sign-ins");
-    }
-    sqlite3_finalize(st);
-    return bs;
-}
-
-static bilet_status sq_signin_failure_add(cdb *db, const char *name_hash, int64_t now,
-                                          int64_t since, bilet_err *err)
-{
-    sqlite_db *s = (sqlite_db *)db;
-    sqlite3_stmt *st = NULL;
-    bilet_status bs = once(s, "DELETE FROM staff_signin_failures WHERE last_at <= ?1", &st, err);
-    if (bs == BILET_OK) {
-        sqlite3_bind_int64(st, 1, since);
-        int rc = sqlite3_step(st);
-        if (rc != SQLITE_DONE)
-            bs = fail(s, err, rc, "deleting old failed sign-ins");
-        sqlite3_finalize(st);
-    }
-    /* SET reads the row as it was: a window that ended starts again at this failure. */
-    if (bs == BILET_OK)
-        bs = once(s,
-                  "INSERT INTO staff_signin_failures(name_hash, failures, first_at, last_at)"
-                  " VALUES (?1, 1, ?2, ?2) ON CONFLICT(name_hash) DO UPDATE SET"
-                  " failures = CASE WHEN first_at <= ?3 THEN 1 ELSE failures + 1 END,"
-                  " first_at = CASE WHEN first_at <= ?3 THEN ?2 ELSE first_at END,"
-                  " last_at = ?2",
-                  &st, err);
-    if (bs != BILET_OK)
-        return bs;
-    sqlite3_bind_text(st, 1, name_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now);
-    sqlite3_bind_int64(st, 3, since);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE)
-        bs = fail(s, err, rc, "counting a failed sign-in");
-    sqlite3_finalize(st);
-    return bs;
-}
-
-static bilet_status sq_signin_failures_clear(cdb *db, const char *name_hash, bilet_err *err)
-{
-    sqlite_db *s = (sqlite_db *)db;
-    sqlite3_stmt *st = NULL;
-    bilet_status bs = once(s, "DELETE FROM staff_signin_failures WHERE name_hash = ?1", &st, err);
-    if (bs != BILET_OK)
-        return bs;
-    sqlite3_bind_text(st, 1, name_hash, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE)
-        bs = fail(s, err, rc, "clearing failed sign-ins");
-    sqlite3_finalize(st);
-    return bs;
-}
-
 /* ---- blind grading (cdb_grading.h): schema version 2 and plain queries ---- */
 
 /* Version 2: exams added with --add-exam, their rosters with each student's sheet code,
@@ -804,9 +731,6 @@ static const cdb_ops sqlite_ops = {
     .session_add = sq_session_add,
     .session_find = sq_session_find,
     .session_delete = sq_session_delete,
-    .signin_failures_get = sq_signin_failures_get,
-    .signin_failure_add = sq_signin_failure_add,
-    .signin_failures_clear = sq_signin_failures_clear,
     .query = sq_query,
 };
 
