@@ -497,19 +497,17 @@ static bool body_compact(const char *body, size_t len, batch *out)
     return true;
 }
 
+static const unsigned char *entry_hash(const void *ctx, size_t i)
+{
+    return ((const batch *)ctx)->entries[i].hash;
+}
+
 /* b->id from its entries' hashes (record_batch_id). */
-static bilet_status set_id(batch *b, bilet_err *err)
+static void set_id(batch *b)
 {
     unsigned char id[KEYS_HASH_BYTES];
-    unsigned char *hashes = malloc(b->n ? b->n * KEYS_HASH_BYTES : 1);
-    if (!hashes)
-        return bilet_fail(err, BILET_ENOMEM, "out of memory for the id of %zu records", b->n);
-    for (size_t i = 0; i < b->n; i++)
-        memcpy(hashes + i * KEYS_HASH_BYTES, b->entries[i].hash, KEYS_HASH_BYTES);
-    record_batch_id(hashes, b->n, id);
+    record_batch_id(b->n, entry_hash, b, id);
     keys_hex_encode(id, sizeof id, b->id, sizeof b->id, NULL);
-    free(hashes);
-    return BILET_OK;
 }
 
 bilet_status batch_from_body(const char *body, size_t len, batch *out, bilet_err *err)
@@ -517,10 +515,8 @@ bilet_status batch_from_body(const char *body, size_t len, batch *out, bilet_err
     bilet_status st = BILET_OK;
     memset(out, 0, sizeof *out);
     if (body_compact(body, len, out)) {
-        st = set_id(out, err);
-        if (st != BILET_OK)
-            batch_free(out);
-        return st;
+        set_id(out);
+        return BILET_OK;
     }
     json_t *doc = load_json(body, len, "body", err);
     if (!doc)
@@ -534,10 +530,10 @@ bilet_status batch_from_body(const char *body, size_t len, batch *out, bilet_err
     else
         st = read_records(records, "records", BATCH_MAX_RECORDS, out, err);
     json_decref(doc);
-    if (st == BILET_OK)
-        st = set_id(out, err);
     if (st != BILET_OK)
         batch_free(out);
+    else
+        set_id(out);
     return st;
 }
 
@@ -590,10 +586,9 @@ bilet_status batch_bundle_read(const char *text, size_t len, batch_bundle *out, 
     }
     /* A bundle is a kiosk's whole log: no batch limit, only the file's size. */
     st = read_records(records, "records", SIZE_MAX, &out->records, err);
-    if (st == BILET_OK)
-        st = set_id(&out->records, err);
     if (st != BILET_OK)
         goto out_free;
+    set_id(&out->records);
     for (size_t i = 0; i < out->records.n; i++) {
         batch_entry *e = &out->records.entries[i];
         if (e->parsed && strcmp(e->kiosk, out->kiosk) != 0) {

@@ -253,10 +253,8 @@ bilet_status client_push(client *c, const client_record *recs, size_t n, client_
     char *body = NULL;
     size_t len = 0;
     unsigned char batch[KEYS_HASH_BYTES];
-    bilet_status st = client_batch_id(recs, n, batch, err);
-    if (st != BILET_OK)
-        return st;
-    st = client_body_build(recs, n, &body, &len, err);
+    client_batch_id(recs, n, batch);
+    bilet_status st = client_body_build(recs, n, &body, &len, err);
     if (st != BILET_OK)
         return st;
     st = post(c, body, len, err);

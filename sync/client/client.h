@@ -77,9 +77,8 @@ bilet_status client_body_build(const client_record *recs, size_t n, char **body,
                                bilet_err *err);
 
 /* The id of the batch recs[0..n) (record_batch_id over their hashes), which the receipt
- * for it names. BILET_ENOMEM when memory runs out. */
-bilet_status client_batch_id(const client_record *recs, size_t n,
-                             unsigned char out[KEYS_HASH_BYTES], bilet_err *err);
+ * for it names. */
+void client_batch_id(const client_record *recs, size_t n, unsigned char out[KEYS_HASH_BYTES]);
 
 /* Checks the central's 200 answer response[0..len) to the batch whose id (client_batch_id)
  * is batch, sent with recs[0..n): the signature over the receipt text with central_pk, then

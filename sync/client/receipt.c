@@ -30,17 +30,14 @@ static void put(char **at, const char *s, size_t n)
     *at += n;
 }
 
-bilet_status client_batch_id(const client_record *recs, size_t n,
-                             unsigned char out[KEYS_HASH_BYTES], bilet_err *err)
+static const unsigned char *record_hash_at(const void *ctx, size_t i)
 {
-    unsigned char *hashes = malloc(n ? n * KEYS_HASH_BYTES : 1);
-    if (!hashes)
-        return bilet_fail(err, BILET_ENOMEM, "out of memory for the id of %zu records", n);
-    for (size_t i = 0; i < n; i++)
-        memcpy(hashes + i * KEYS_HASH_BYTES, recs[i].hash, KEYS_HASH_BYTES);
-    record_batch_id(hashes, n, out);
-    free(hashes);
-    return BILET_OK;
+    return ((const client_record *)ctx)[i].hash;
+}
+
+void client_batch_id(const client_record *recs, size_t n, unsigned char out[KEYS_HASH_BYTES])
+{
+    record_batch_id(n, record_hash_at, recs, out);
 }
 
 bilet_status client_body_build(const client_record *recs, size_t n, char **body, size_t *len,

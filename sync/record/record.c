@@ -657,9 +657,14 @@ void record_hash(const void *bytes, size_t len, unsigned char out[KEYS_HASH_BYTE
     crypto_generichash(out, KEYS_HASH_BYTES, bytes, len, NULL, 0);
 }
 
-void record_batch_id(const unsigned char *hashes, size_t n, unsigned char out[KEYS_HASH_BYTES])
+void record_batch_id(size_t n, const unsigned char *(*hash_at)(const void *ctx, size_t i),
+                     const void *ctx, unsigned char out[KEYS_HASH_BYTES])
 {
-    record_hash(hashes, n * KEYS_HASH_BYTES, out);
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, KEYS_HASH_BYTES);
+    for (size_t i = 0; i < n; i++)
+        crypto_generichash_update(&st, hash_at(ctx, i), KEYS_HASH_BYTES);
+    crypto_generichash_final(&st, out, KEYS_HASH_BYTES);
 }
 
 void record_hash_hex(const void *bytes, size_t len, char out[RECORD_HEX_LEN + 1])

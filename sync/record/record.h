@@ -124,9 +124,10 @@ void record_hash_hex(const void *bytes, size_t len, char out[RECORD_HEX_LEN + 1]
 
 /* The id of a batch of n records, by which a receipt names the batch it answers:
  * BLAKE2b-256 of the records' hashes (record_hash, KEYS_HASH_BYTES each) one after
- * another in the order sent. hashes holds n of them back to back. It does not depend on
- * the body's layout, and costs a thirtieth of hashing the body (docs/central.md). */
-void record_batch_id(const unsigned char *hashes, size_t n, unsigned char out[KEYS_HASH_BYTES]);
+ * another in the order sent; hash_at(ctx, i) gives record i's. It does not depend on the
+ * body's layout, and costs a thirtieth of hashing the body (docs/central.md). */
+void record_batch_id(size_t n, const unsigned char *(*hash_at)(const void *ctx, size_t i),
+                     const void *ctx, unsigned char out[KEYS_HASH_BYTES]);
 
 /* The Ed25519 detached signature of the bytes by kp. */
 void record_sign(const void *bytes, size_t len, const keys_pair *kp,

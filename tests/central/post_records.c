@@ -160,7 +160,8 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
     return add;
 }
 
-/* The batch id (record_batch_id) of r's records from..from+n, as hex. */
+/* The batch id of r's records from..from+n, as hex: BLAKE2b-256 of their hashes back to
+ * back, computed here by the definition rather than through record_batch_id. */
 static int batch_id_hex(const recs *r, size_t from, size_t n, char out[RECORD_HEX_LEN + 1])
 {
     unsigned char id[KEYS_HASH_BYTES];
@@ -169,7 +170,7 @@ static int batch_id_hex(const recs *r, size_t from, size_t n, char out[RECORD_HE
         return fail("out of memory");
     for (size_t i = 0; i < n; i++)
         keys_hex_decode(r->v[from + i].hash, hashes + i * KEYS_HASH_BYTES, KEYS_HASH_BYTES, NULL);
-    record_batch_id(hashes, n, id);
+    record_hash(hashes, n * KEYS_HASH_BYTES, id);
     keys_hex_encode(id, sizeof id, out, RECORD_HEX_LEN + 1, NULL);
     free(hashes);
     return 0;
