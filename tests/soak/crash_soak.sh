@@ -261,7 +261,7 @@ db_answer() { # db_answer ATTEMPT: the saved text of that attempt of this exam
 }
 
 # ---- the soak ------------------------------------------------------------------------------
-kills=0 runs=0 exams_closed=0 kills_startup=0
+kills=0 runs=0 exams_closed=0 kills_startup=0 db_made=0
 kills_typing=0 bytes_lost_max=0 age_lost_max=0 lost_kills=0 durable_checked=0
 deadline_checked=0 deadline_gain_max=-999999 start_ms_max=0 typed_total=0
 prev_att=0 prev_period=none prev_deadline=0 prev_clock=0 prev_text=
@@ -292,6 +292,13 @@ while [ "$kills" -lt "$kills_wanted" ]; do
     exec 3>&-
     kills=$((kills + 1))
     kills_startup=$((kills_startup + 1))
+    # The kiosk makes its data folder at its first start: a kill before that leaves none,
+    # which is right only while no start has made it yet.
+    if [ ! -e "$data/bilet.db" ]; then
+      [ "$db_made" = 0 ] || fail "kill $kills (start-up): $data/bilet.db is gone"
+      continue
+    fi
+    db_made=1
     ic=$(sqlite3 "$data/bilet.db" "PRAGMA integrity_check")
     [ "$ic" = ok ] || fail "kill $kills (start-up): integrity_check: $ic"
     verify
@@ -374,6 +381,7 @@ while [ "$kills" -lt "$kills_wanted" ]; do
   # The database after the kill.
   ic=$(sqlite3 "$data/bilet.db" "PRAGMA integrity_check")
   [ "$ic" = ok ] || fail "kill $kills: integrity_check: $ic"
+  db_made=1
   verify
 
   read_trace
